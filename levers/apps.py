@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LeversConfig(AppConfig):
+    name = "levers"
+    verbose_name = "Leviers, kits et fiches"

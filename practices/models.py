@@ -1,0 +1,464 @@
+"""Territories and the practices (case studies) that local authorities share."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from levers.models import Fiche, Lever
+
+from .text import fold
+
+FIRST_YEAR = 1990
+LAST_YEAR = 2100
+
+
+class CodeNaturalKeyManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class SlugNaturalKeyManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Region(models.Model):
+    """One of the 18 French regions, keyed by its official INSEE code."""
+
+    code = models.CharField("code INSEE", max_length=3, primary_key=True)
+    name = models.CharField("nom", max_length=80, unique=True)
+
+    objects = CodeNaturalKeyManager()
+
+    class Meta:
+        verbose_name = "région"
+        verbose_name_plural = "régions"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Department(models.Model):
+    """One of the 101 departments, keyed by its INSEE code (01…95, 2A, 2B, 971…976)."""
+
+    code = models.CharField("code INSEE", max_length=3, primary_key=True)
+    name = models.CharField("nom", max_length=80, unique=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="departments", verbose_name="région"
+    )
+
+    objects = CodeNaturalKeyManager()
+
+    class Meta:
+        verbose_name = "département"
+        verbose_name_plural = "départements"
+        # INSEE order: 01…19, 21…29, 2A, 2B, 30…95, 971…976.
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def natural_key(self):
+        return (self.code,)
+
+    def get_absolute_url(self):
+        return reverse("practices:department_detail", args=[self.code])
+
+
+class Sector(models.Model):
+    """A sector or market type: travaux, restauration collective, textile…"""
+
+    name = models.CharField("nom", max_length=80, unique=True)
+    slug = models.SlugField("identifiant d'adresse", max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        verbose_name = "secteur"
+        verbose_name_plural = "secteurs"
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Partner(models.Model):
+    """An organisation that takes part in practices: CRESS, associations intermédiaires…"""
+
+    class Kind(models.TextChoices):
+        SIAE = "siae", "Structure d'insertion (SIAE, association intermédiaire…)"
+        NETWORK = "reseau", "Réseau ou fédération"
+        CRESS = "cress", "Chambre régionale de l'ESS"
+        PUBLIC = "public", "Acteur public"
+        COMPANY = "entreprise", "Entreprise"
+        OTHER = "autre", "Autre"
+
+    name = models.CharField("nom", max_length=160, unique=True)
+    slug = models.SlugField("identifiant d'adresse", max_length=160, unique=True)
+    kind = models.CharField("type", max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    url = models.URLField("site web", blank=True)
+    description = models.CharField("description", max_length=300, blank=True)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        verbose_name = "partenaire"
+        verbose_name_plural = "partenaires"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class PracticeQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """What visitors may see: published, due (scheduled dates honoured), not deleted."""
+        return self.filter(
+            status=Practice.Status.PUBLISHED,
+            published_at__lte=now or timezone.now(),
+            deleted_at__isnull=True,
+        )
+
+    def not_deleted(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def for_cards(self):
+        """What a practice card shows, in a fixed number of queries."""
+        return self.select_related("department__region").prefetch_related("levers")
+
+    def search(self, query):
+        """Accent- and case-insensitive search: every word must appear.
+
+        The PostgreSQL full-text version (French stemming, ranking) replaces this
+        where available; see practices.search.
+        """
+        from .search import search_practices
+
+        return search_practices(self, query)
+
+    def order_by_relevance(self, query):
+        from .search import order_by_relevance
+
+        return order_by_relevance(self, query)
+
+    def in_year(self, year):
+        """Practices running during the given year."""
+        return self.filter(start_year__lte=year).filter(
+            Q(end_year__isnull=True) | Q(end_year__gte=year)
+        )
+
+
+class Practice(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposée (contribution à examiner)"
+        DRAFT = "draft", "Brouillon"
+        REVIEW = "review", "En relecture"
+        PUBLISHED = "published", "Publiée"
+        ARCHIVED = "archived", "Archivée (dépubliée)"
+
+    class AuthorityType(models.TextChoices):
+        REGION = "region", "Région"
+        DEPARTMENT = "departement", "Département"
+        INTERCOMMUNALITY = "intercommunalite", "Intercommunalité"
+        COMMUNE = "commune", "Commune"
+        OTHER = "autre", "Autre acteur public"
+
+    title = models.CharField("titre", max_length=200)
+    slug = models.SlugField(
+        "identifiant d'adresse",
+        max_length=200,
+        unique=True,
+        help_text="Partie de l'adresse web (/pratiques/<identifiant>/). Ne plus la changer une "
+        "fois publiée : des liens y mènent.",
+    )
+    summary = models.TextField(
+        "résumé",
+        max_length=1000,
+        help_text="Ce qu'a fait la collectivité, en deux à quatre phrases, sans mise en forme.",
+    )
+    body = models.TextField(
+        "description détaillée",
+        blank=True,
+        help_text="Contexte, mise en œuvre, résultats, conseils pour reproduire. En Markdown.",
+    )
+    authority_type = models.CharField(
+        "type de collectivité",
+        max_length=20,
+        choices=AuthorityType.choices,
+        default=AuthorityType.DEPARTMENT,
+    )
+    authority_name = models.CharField(
+        "collectivité",
+        max_length=160,
+        help_text="Nom de la collectivité qui porte la pratique, "
+        "ex. « Département du Pas-de-Calais ».",
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="practices",
+        verbose_name="département",
+        help_text="Territoire de la pratique (pour une région : le département du chef-lieu).",
+    )
+    levers = models.ManyToManyField(
+        Lever,
+        related_name="practices",
+        verbose_name="leviers",
+        help_text="Leviers de la commande publique que la pratique met en œuvre.",
+    )
+    sectors = models.ManyToManyField(
+        Sector,
+        related_name="practices",
+        blank=True,
+        verbose_name="secteurs",
+        help_text="Secteurs ou types de marchés concernés.",
+    )
+    partners = models.ManyToManyField(
+        Partner, related_name="practices", blank=True, verbose_name="partenaires"
+    )
+    start_year = models.PositiveSmallIntegerField(
+        "année de début",
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+    )
+    end_year = models.PositiveSmallIntegerField(
+        "année de fin",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+        help_text="Laisser vide si la pratique est toujours en cours.",
+    )
+    source_fiche = models.ForeignKey(
+        Fiche,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practices",
+        verbose_name="fiche source",
+        help_text="Fiche RTES d'où provient cette étude de cas.",
+    )
+    contact_name = models.CharField(
+        "contact (service ou fonction)",
+        max_length=160,
+        blank=True,
+        help_text="Affiché publiquement : préférez un service "
+        "(« Direction de la commande publique ») à une personne.",
+    )
+    contact_email = models.EmailField("courriel de contact public", blank=True)
+    contact_url = models.URLField("page de contact", blank=True)
+
+    status = models.CharField(
+        "statut", max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "publiée le",
+        null=True,
+        blank=True,
+        help_text="Rempli à la première publication. Une date future programme la publication.",
+    )
+    deleted_at = models.DateTimeField("supprimée le", null=True, blank=True, editable=False)
+    search_text = models.TextField("texte indexé", blank=True, editable=False)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[levers, sectors, partners])
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "pratique"
+        verbose_name_plural = "pratiques"
+        ordering = ["-published_at", "title"]
+        permissions = [("publish_practice", "Peut publier et dépublier des pratiques")]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="practice_public_idx"),
+            models.Index(fields=["authority_type"], name="practice_authority_type_idx"),
+            models.Index(fields=["start_year", "end_year"], name="practice_years_idx"),
+            models.Index(fields=["title"], name="practice_title_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True) | Q(end_year__gte=F("start_year")),
+                name="practice_end_year_after_start_year",
+                violation_error_message="L'année de fin ne peut précéder l'année de début.",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__gte=FIRST_YEAR) & Q(start_year__lte=LAST_YEAR),
+                name="practice_start_year_plausible",
+                violation_error_message=(
+                    f"L'année de début doit être entre {FIRST_YEAR} et {LAST_YEAR}."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="practice_published_has_date",
+                violation_error_message="Une pratique publiée doit avoir une date de publication.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("practices:detail", args=[self.slug])
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.deleted_at is None
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def publish(self, when=None):
+        """Mark as published; the first publication date is kept on later re-publications."""
+        self.status = self.Status.PUBLISHED
+        if when is not None:
+            self.published_at = when
+        elif self.published_at is None:
+            self.published_at = timezone.now()
+
+    def unpublish(self):
+        self.status = self.Status.ARCHIVED
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.search_text = self.build_search_text(include_relations=self.pk is not None)
+        super().save(*args, **kwargs)
+
+    def build_search_text(self, include_relations=True):
+        """Folded text of everything a visitor may search for.
+
+        Relations are included once the practice exists; callers that change
+        many-to-many relations call refresh_search_text() afterwards.
+        """
+        parts = [self.title, self.summary, self.body, self.authority_name]
+        if self.department_id:
+            department = self.department
+            parts += [department.name, department.region.name]
+        if include_relations:
+            parts += [lever.name for lever in self.levers.all()]
+            parts += [sector.name for sector in self.sectors.all()]
+            parts += [partner.name for partner in self.partners.all()]
+            parts += [figure.label for figure in self.key_figures.all()]
+        return fold(" ".join(p for p in parts if p))
+
+    def refresh_search_text(self):
+        self.search_text = self.build_search_text()
+        Practice.objects.filter(pk=self.pk).update(search_text=self.search_text)
+
+
+class KeyFigure(models.Model):
+    """A figure shown as a figure: 913 personnes en insertion, sept. 2018 – déc. 2020."""
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="key_figures", verbose_name="pratique"
+    )
+    label = models.CharField(
+        "libellé", max_length=160, help_text="Ce que l'on compte, ex. « salariés en insertion »."
+    )
+    value = models.DecimalField(
+        "valeur",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text="Nombre seul, sans unité ni espace.",
+    )
+    unit = models.CharField(
+        "unité", max_length=40, blank=True, help_text="Ex. « € », « % », « collèges »."
+    )
+    period = models.CharField(
+        "période", max_length=80, blank=True, help_text="Ex. « sept. 2018 – déc. 2020 »."
+    )
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "chiffre clé"
+        verbose_name_plural = "chiffres clés"
+        ordering = ["practice", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="keyfigure_value_not_negative",
+                violation_error_message="Un chiffre clé ne peut pas être négatif.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_value} {self.unit} {self.label}".strip()
+
+    @property
+    def display_value(self):
+        value = self.value.normalize() if self.value is not None else ""
+        if value == "":
+            return ""
+        if value == value.to_integral():
+            return f"{int(value):,}".replace(",", "\u202f")
+        return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+
+
+class Recognition(models.Model):
+    """A distinction, e.g. « pratique exemplaire européenne » (Commission européenne, 2020)."""
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="recognitions", verbose_name="pratique"
+    )
+    title = models.CharField("distinction", max_length=200)
+    awarded_by = models.CharField("décernée par", max_length=160, blank=True)
+    year = models.PositiveSmallIntegerField(
+        "année",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+    )
+
+    class Meta:
+        verbose_name = "distinction"
+        verbose_name_plural = "distinctions"
+        ordering = ["practice", "-year", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+class Contribution(models.Model):
+    """Who proposed a practice through the public form; personal data, purged after retention."""
+
+    practice = models.OneToOneField(
+        Practice, on_delete=models.CASCADE, related_name="contribution", verbose_name="pratique"
+    )
+    contributor_name = models.CharField("nom du contributeur", max_length=120, blank=True)
+    contributor_email = models.EmailField("courriel du contributeur", blank=True)
+    contributor_role = models.CharField("fonction", max_length=120, blank=True)
+    links = models.TextField("liens proposés", blank=True)
+    submitted_at = models.DateTimeField("proposée le", default=timezone.now)
+    personal_data_purged_at = models.DateTimeField(
+        "données personnelles effacées le", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = "contribution"
+        verbose_name_plural = "contributions"
+        ordering = ["-submitted_at"]
+
+    def __str__(self):
+        return f"Contribution du {self.submitted_at:%d/%m/%Y} : {self.practice}"

@@ -1,0 +1,140 @@
+"""Shared test set-up.
+
+Markers:
+- ``postgres``: runs only on PostgreSQL; skipped elsewhere, unless
+  PORTAL_REQUIRE_POSTGRES=1 (as in .ci/run), where a skip becomes a failure.
+- ``browser``: drives Debian's Chromium through Playwright; skipped when Chromium
+  or Playwright is missing, unless PORTAL_REQUIRE_BROWSER=1.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_JS = Path(__file__).parent / "browser" / "vendor" / "axe.min.js"
+
+
+def _required(name):
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = connection.vendor == "postgresql"
+    browser_missing = _browser_missing_reason()
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            if _required("PORTAL_REQUIRE_POSTGRES"):
+                item.add_marker(pytest.mark.usefixtures("_fail_without_postgres"))
+            else:
+                item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+        if "browser" in item.keywords and browser_missing:
+            if _required("PORTAL_REQUIRE_BROWSER"):
+                item.add_marker(pytest.mark.usefixtures("_fail_without_browser"))
+            else:
+                item.add_marker(pytest.mark.skip(reason=browser_missing))
+
+
+def _browser_missing_reason():
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed"
+    return None
+
+
+@pytest.fixture
+def _fail_without_postgres():
+    pytest.fail("PORTAL_REQUIRE_POSTGRES=1 but the tests are not running on PostgreSQL")
+
+
+@pytest.fixture
+def _fail_without_browser():
+    pytest.fail(f"PORTAL_REQUIRE_BROWSER=1 but {_browser_missing_reason()}")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings, tmp_path):
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def content(db):
+    """The reference content of fixtures/, as `make run` loads it."""
+    from django.core.management import call_command
+
+    call_command("load_content", verbosity=0)
+
+
+# Browser fixtures -----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    browser = _playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe_violations():
+    """Run axe-core (vendored from the npm package) in a page; return its violations."""
+    source = AXE_JS.read_text(encoding="utf-8")
+
+    def run(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice")):
+        # Evaluated through DevTools rather than a <script> tag, which a strict CSP would block.
+        page.evaluate(source + "\n;true")
+        result = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            list(tags),
+        )
+        return [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"]][:5],
+            }
+            for v in result["violations"]
+        ]
+
+    return run

@@ -1,0 +1,100 @@
+"""The settings module reads the environment and fails loudly on bad values."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**env):
+    """Import the settings in a fresh interpreter with exactly these variables."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    code = (
+        "import json, procurement_portal.settings as s;"
+        "db = s.DATABASES['default'];"
+        "print(json.dumps({'debug': s.DEBUG, 'engine': db['ENGINE'], 'name': str(db['NAME']),"
+        " 'hosts': s.ALLOWED_HOSTS, 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE,"
+        " 'static': str(s.STATIC_ROOT), 'media': str(s.MEDIA_ROOT)}))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def values(**env):
+    import json
+
+    result = load_settings(**env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_debug_is_off_by_default_and_a_secret_key_is_then_required():
+    result = load_settings()
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_defaults_are_french_paris_and_embedded_sqlite_under_var():
+    config = values(DJANGO_SECRET_KEY="x" * 50)
+    assert config["debug"] is False
+    assert config["lang"] == "fr"
+    assert config["tz"] == "Europe/Paris"
+    assert config["engine"] == "django.db.backends.sqlite3"
+    assert config["name"].endswith("var/portal.sqlite3")
+    assert config["hosts"] == []
+
+
+def test_postgres_url_selects_postgresql():
+    config = values(
+        DJANGO_SECRET_KEY="x" * 50, DATABASE_URL="postgres://portal:secret@db.local:5433/portal"
+    )
+    assert config["engine"] == "django.db.backends.postgresql"
+    assert config["name"] == "portal"
+
+
+def test_hosts_and_paths_come_from_the_environment():
+    config = values(
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="portail.example.org, www.portail.example.org",
+        DJANGO_STATIC_ROOT="/srv/static",
+        DJANGO_MEDIA_ROOT="/srv/media",
+    )
+    assert config["hosts"] == ["portail.example.org", "www.portail.example.org"]
+    assert (config["static"], config["media"]) == ("/srv/static", "/srv/media")
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DJANGO_DEBUG": "peut-être"}, "DJANGO_DEBUG must be one of"),
+        ({"DATABASE_URL": "mysql://x/y"}, "unsupported scheme"),
+        ({"DATABASE_URL": "postgres://host/"}, "needs a database name"),
+        ({"DJANGO_CONN_MAX_AGE": "soon", "DATABASE_URL": "postgres://h/db"}, "whole number"),
+    ],
+)
+def test_bad_values_stop_start_up_with_a_message_naming_the_variable(env, message):
+    result = load_settings(DJANGO_SECRET_KEY="x" * 50, **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_migrations_are_in_step_with_the_models():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SECRET_KEY": "x" * 50},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
