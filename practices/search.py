@@ -20,3 +20,10 @@ def search_practices(queryset, query):
 def order_by_relevance(queryset, query):
     """Without a ranking function on SQLite, the most recent matches come first."""
     return queryset.order_by("-published_at", "-pk")
+
+
+def highlight(text, query):
+    """Escaped text; matched words wrapped in <mark> (placeholder until the search issue lands)."""
+    from django.utils.html import escape
+
+    return escape(text or "")
