@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from .validators import validate_pdf
+
 
 class SlugNaturalKeyManager(models.Manager):
     def get_by_natural_key(self, slug):
@@ -178,6 +180,7 @@ class Fiche(models.Model):
         "PDF",
         upload_to="fiches/",
         blank=True,
+        validators=[validate_pdf],
         help_text="Le PDF de la fiche (20 Mo au plus). Seuls les vrais fichiers PDF sont acceptés.",
     )
     levers = models.ManyToManyField(

@@ -1,10 +1,11 @@
 """Territories and the practices (case studies) that local authorities share."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from levers.models import Fiche, Lever
@@ -125,6 +126,10 @@ class Partner(models.Model):
 
 
 class PracticeQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        # Lets loaddata resolve foreign keys written as slugs (see backup_content).
+        return self.get(slug=slug)
+
     def published(self, now=None):
         """What visitors may see: published, due (scheduled dates honoured), not deleted."""
         return self.filter(
@@ -440,6 +445,66 @@ class Recognition(models.Model):
         return self.title
 
 
+# Fixed paths under /pratiques/ that a generated slug must not shadow.
+RESERVED_PRACTICE_SLUGS = frozenset({"flux", "export-csv", "proposer"})
+
+
+def unique_practice_slug(title, max_length=200):
+    """titre, titre-2, titre-3…: a slug from the title that no practice (even deleted) uses."""
+    stem = slugify(fold(title))[: max_length - 6].strip("-") or "pratique"
+    taken = set(Practice.objects.filter(slug__startswith=stem).values_list("slug", flat=True))
+    taken |= RESERVED_PRACTICE_SLUGS
+    candidate, n = stem, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{stem}-{n}"
+    return candidate
+
+
+class ContributionQuerySet(models.QuerySet):
+    def submit(self, practice, *, levers, sectors=(), key_figures=(), **contributor):
+        """Save a proposal from the public form: a practice only editors see, and who sent it.
+
+        `practice` and `key_figures` are unsaved instances. Everything is saved in one
+        transaction, committed on return, so that notifications sent afterwards may fail
+        without losing the proposal.
+        """
+        attempts = 5
+        with transaction.atomic():
+            practice.status = Practice.Status.PROPOSED
+            practice.published_at = None
+            for attempt in range(attempts):
+                practice.slug = unique_practice_slug(practice.title)
+                try:
+                    with transaction.atomic():
+                        practice.save()
+                    break
+                except IntegrityError:
+                    # A concurrent proposal took the slug; the next attempt sees it.
+                    if attempt == attempts - 1:
+                        raise
+            practice.levers.set(levers)
+            practice.sectors.set(sectors)
+            for position, figure in enumerate(key_figures):
+                figure.practice = practice
+                figure.position = position
+                figure.save()
+            practice.refresh_search_text()
+            return self.create(practice=practice, **contributor)
+
+    def personal_data_older_than(self, cutoff):
+        return self.filter(submitted_at__lt=cutoff, personal_data_purged_at__isnull=True)
+
+    def purge_personal_data(self, cutoff, now=None):
+        """Erase who sent the proposals submitted before `cutoff`; return how many."""
+        return self.personal_data_older_than(cutoff).update(
+            contributor_name="",
+            contributor_email="",
+            contributor_role="",
+            personal_data_purged_at=now or timezone.now(),
+        )
+
+
 class Contribution(models.Model):
     """Who proposed a practice through the public form; personal data, purged after retention."""
 
@@ -454,6 +519,8 @@ class Contribution(models.Model):
     personal_data_purged_at = models.DateTimeField(
         "données personnelles effacées le", null=True, blank=True
     )
+
+    objects = ContributionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "contribution"

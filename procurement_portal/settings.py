@@ -6,6 +6,7 @@ running with a silently wrong configuration.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -120,6 +121,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
+    "csp",
+    "axes",
     "simple_history",
     "import_export",
     "levers",
@@ -127,8 +130,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "procurement_portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Static files are answered here, already compressed (gzip and brotli) by collectstatic.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are gzipped. BREACH: Django's GZipMiddleware pads the gzip header with random
+    # bytes ("Heal The BREACH", Django ≥ 4.2) and CSRF tokens are masked anew on each
+    # response, so a secret cannot be recovered by watching compressed lengths; public
+    # pages carry no secret at all. Above ConditionalGet so that ETags describe the
+    # uncompressed body (made weak here when compressed).
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,6 +150,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out client before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "procurement_portal.urls"
@@ -205,3 +226,130 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Security -------------------------------------------------------------------
+# Production values by default (debug off); each can be switched from the environment,
+# e.g. DJANGO_SECURE_SSL_REDIRECT=0 for a local production-like run over plain HTTP.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe the health check over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind a TLS-terminating proxy, trust its X-Forwarded-Proto only when told the proxy
+# sets it (and strips the client's): otherwise any client could claim HTTPS.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https")
+    if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False)
+    else None
+)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere. The
+# admin runs under it too (Django's admin has no inline script; its rare inline
+# styles are cosmetic and simply not applied).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# django-axes: after DJANGO_AXES_FAILURE_LIMIT failed admin logins from one client
+# address, that address is refused for DJANGO_AXES_COOLOFF_MINUTES (French page,
+# templates/axes/lockout.html). Attempts are stored in the database, so every app
+# server behind a load balancer sees them.
+AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_AXES_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "procurement_portal.security.client_ip"
+# Number of reverse proxies in front of the app that append to X-Forwarded-For; 0 means
+# the app faces clients directly and X-Forwarded-For, which anyone can send, is ignored.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+
+# Cache: per-process memory by default; Redis (REDIS_URL, optional `redis` extra) when
+# several app servers must share the page cache.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Email ----------------------------------------------------------------------
+# Development prints messages to the console; production sends them over SMTP.
+
+
+def env_email(name: str, value: str) -> str:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ImproperlyConfigured(f"{name}: {value!r} is not an email address.") from None
+    return value
+
+
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost").strip() or "localhost"
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25, minimum=1)
+if EMAIL_PORT > 65535:
+    raise ImproperlyConfigured(f"DJANGO_EMAIL_PORT must be at most 65535; got {EMAIL_PORT}.")
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# A mail server that hangs must not hold a visitor's request for long.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_email(
+    "DJANGO_DEFAULT_FROM_EMAIL",
+    os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "").strip() or "ne-pas-repondre@localhost",
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who is told of each proposal sent through /proposer/.
+PORTAL_EDITORS_EMAILS = [
+    env_email("PORTAL_EDITORS_EMAILS", address) for address in env_list("PORTAL_EDITORS_EMAILS", [])
+]
+# Where contributors exercise their rights over their personal data (GDPR notice of
+# /proposer/ and the acknowledgement email); defaults to the first editor address.
+PORTAL_PRIVACY_EMAIL = (
+    env_email("PORTAL_PRIVACY_EMAIL", os.environ["PORTAL_PRIVACY_EMAIL"].strip())
+    if os.environ.get("PORTAL_PRIVACY_EMAIL", "").strip()
+    else (PORTAL_EDITORS_EMAILS[0] if PORTAL_EDITORS_EMAILS else "")
+)
+
+# Contributions ----------------------------------------------------------------
+# At most this many proposals per client address per hour (counted in the cache, so
+# shared between app servers when REDIS_URL is set).
+PORTAL_PROPOSALS_PER_HOUR = env_int("PORTAL_PROPOSALS_PER_HOUR", 5, minimum=1)
+# Contributors' names and emails are erased this many months after their proposal
+# (manage.py purge_contributions, run daily); stated in the form's privacy notice.
+PORTAL_CONTRIBUTION_RETENTION_MONTHS = env_int(
+    "PORTAL_CONTRIBUTION_RETENTION_MONTHS", 24, minimum=1
+)

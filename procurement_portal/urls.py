@@ -1,9 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from levers.media import fiche_pdf
+from practices.sitemaps import sitemaps
+from practices.views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    # Before the DEBUG media route: uploaded PDFs are always served by this view.
+    path("media/fiches/<path:name>", fiche_pdf, name="fiche_pdf"),
+    path("api/", include("practices.api_urls")),
     path("", include("practices.urls")),
     path("", include("levers.urls")),
 ]

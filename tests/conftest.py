@@ -75,6 +75,8 @@ def _plain_static_storage(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Production settings redirect to HTTPS; the test client and live_server speak HTTP.
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture

@@ -75,3 +75,92 @@ def make_practice(levers=(), sectors=(), partners=(), figures=(), **fields):
         KeyFigure.objects.create(practice=practice, label=label, value=value, position=position)
     practice.refresh_search_text()
     return practice
+
+
+def make_staff(group=None, **fields):
+    """A staff user, in the named group (« Éditeurs », « Responsables éditoriaux ») if given."""
+    from django.contrib.auth.models import Group, User
+
+    n = next(_seq)
+    user = User.objects.create_user(
+        username=fields.pop("username", f"staff{n}"),
+        password=fields.pop("password", "mot-de-passe-solide-42"),
+        is_staff=True,
+        **fields,
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def practice_admin_form_data(practice=None, **overrides):
+    """What the admin's practice form posts: the practice's values, no new inline rows."""
+    data = {
+        "title": "Une pratique",
+        "slug": "une-pratique",
+        "summary": "Un résumé.",
+        "body": "",
+        "authority_type": Practice.AuthorityType.DEPARTMENT,
+        "authority_name": "Département",
+        "department": "62",
+        "levers": [],
+        "sectors": [],
+        "partners": [],
+        "start_year": "2020",
+        "end_year": "",
+        "source_fiche": "",
+        "contact_name": "",
+        "contact_email": "",
+        "contact_url": "",
+        "status": Practice.Status.DRAFT,
+        "published_at_0": "",
+        "published_at_1": "",
+    }
+    figures = []
+    if practice is not None:
+        data.update(
+            title=practice.title,
+            slug=practice.slug,
+            summary=practice.summary,
+            body=practice.body,
+            authority_type=practice.authority_type,
+            authority_name=practice.authority_name,
+            department=practice.department_id,
+            levers=[lever.pk for lever in practice.levers.all()],
+            sectors=[sector.pk for sector in practice.sectors.all()],
+            partners=[partner.pk for partner in practice.partners.all()],
+            start_year=practice.start_year,
+            end_year=practice.end_year or "",
+            status=practice.status,
+        )
+        if practice.published_at:
+            local = timezone.localtime(practice.published_at)
+            data["published_at_0"] = local.strftime("%d/%m/%Y")
+            data["published_at_1"] = local.strftime("%H:%M:%S")
+        figures = list(practice.key_figures.all())
+    data.update(
+        {
+            "key_figures-TOTAL_FORMS": str(len(figures)),
+            "key_figures-INITIAL_FORMS": str(len(figures)),
+            "key_figures-MIN_NUM_FORMS": "0",
+            "key_figures-MAX_NUM_FORMS": "1000",
+            "recognitions-TOTAL_FORMS": "0",
+            "recognitions-INITIAL_FORMS": "0",
+            "recognitions-MIN_NUM_FORMS": "0",
+            "recognitions-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for i, figure in enumerate(figures):
+        data.update(
+            {
+                f"key_figures-{i}-id": figure.pk,
+                f"key_figures-{i}-practice": practice.pk,
+                f"key_figures-{i}-label": figure.label,
+                f"key_figures-{i}-value": str(figure.value),
+                f"key_figures-{i}-unit": figure.unit,
+                f"key_figures-{i}-period": figure.period,
+                f"key_figures-{i}-position": figure.position,
+            }
+        )
+    data.update(overrides)
+    return data

@@ -145,12 +145,9 @@ def load_territories(apps, schema_editor):
         )
 
 
-def unload_territories(apps, schema_editor):
-    apps.get_model("practices", "Department").objects.all().delete()
-    apps.get_model("practices", "Region").objects.all().delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("practices", "0001_initial")]
 
-    operations = [migrations.RunPython(load_territories, unload_territories)]
+    # Unapplying keeps the reference data: practices refer to it (PROTECT), and
+    # unapplying 0001 drops the tables anyway.
+    operations = [migrations.RunPython(load_territories, migrations.RunPython.noop)]

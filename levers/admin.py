@@ -1,0 +1,147 @@
+"""The editors' back office: levers and their legal bases, kits, fiches, resources."""
+
+from django.contrib import admin
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from procurement_portal.admin import EditorHelpTexts, public_link
+
+from .models import Fiche, Kit, LegalBasis, Lever, Resource
+
+RESOURCE_HELP_TEXTS = {
+    "title": "Titre du document ou du site, tel qu'il s'affiche.",
+    "url": "Adresse complète (https://…).",
+    "kind": "Nature de la ressource, affichée à côté du titre.",
+    "description": "Une phrase : ce que le lecteur y trouvera.",
+    "lever": "Levier auquel la ressource se rattache (ou une fiche, ci-dessous).",
+    "fiche": "Fiche à laquelle la ressource se rattache (ou un levier, ci-dessus).",
+    "position": "Ordre d'affichage : les plus petits nombres d'abord.",
+}
+
+
+LEGAL_BASIS_HELP_TEXTS = {
+    "lever": "Levier que cette base légale fonde.",
+    "position": "Ordre d'affichage : les plus petits nombres d'abord.",
+}
+
+
+class LegalBasisInline(EditorHelpTexts, admin.StackedInline):
+    model = LegalBasis
+    help_texts = LEGAL_BASIS_HELP_TEXTS
+    extra = 0
+    fields = [
+        ("code", "source"),
+        "title",
+        "description",
+        "url",
+        ("valid_from", "valid_until"),
+        "position",
+    ]
+
+
+class LeverResourceInline(EditorHelpTexts, admin.TabularInline):
+    model = Resource
+    help_texts = RESOURCE_HELP_TEXTS
+    fk_name = "lever"
+    fields = ["title", "url", "kind", "description", "position"]
+    extra = 0
+
+
+class FicheResourceInline(LeverResourceInline):
+    fk_name = "fiche"
+
+
+@admin.register(Lever)
+class LeverAdmin(EditorHelpTexts, SimpleHistoryAdmin):
+    list_display = ["name", "family", "position", "practice_count", "view_on_site_link"]
+    list_editable = ["position"]
+    list_filter = ["family"]
+    search_fields = ["name", "slug", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [LegalBasisInline, LeverResourceInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(practice_total=Count("practices"))
+
+    @admin.display(description="pratiques", ordering="practice_total")
+    def practice_count(self, obj):
+        return obj.practice_total
+
+    @admin.display(description="site public")
+    def view_on_site_link(self, obj):
+        return public_link(obj)
+
+
+@admin.register(LegalBasis)
+class LegalBasisAdmin(EditorHelpTexts, SimpleHistoryAdmin):
+    help_texts = LEGAL_BASIS_HELP_TEXTS
+    list_display = ["code", "title", "source", "lever", "valid_from", "valid_until"]
+    list_filter = ["lever", "source"]
+    search_fields = ["code", "title", "description", "lever__name"]
+    autocomplete_fields = ["lever"]
+    list_select_related = ["lever"]
+
+
+KIT_HELP_TEXTS = {
+    "name": "Nom du kit, ex. « Kit DépartementalESS ».",
+    "slug": "Partie de l'adresse web, rempli automatiquement depuis le nom.",
+    "url": "Page du kit sur le site du RTES (https://…).",
+}
+
+
+@admin.register(Kit)
+class KitAdmin(EditorHelpTexts, admin.ModelAdmin):
+    help_texts = KIT_HELP_TEXTS
+    list_display = ["name", "edition", "published_on", "fiche_count"]
+    list_filter = ["published_on"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(fiche_total=Count("fiches"))
+
+    @admin.display(description="fiches", ordering="fiche_total")
+    def fiche_count(self, obj):
+        return obj.fiche_total
+
+
+FICHE_HELP_TEXTS = {
+    "kit": "Kit dont la fiche fait partie.",
+    "title": "Titre de la fiche, tel qu'imprimé.",
+    "published_on": "Date de parution de la fiche.",
+    "summary": "Deux ou trois phrases, sans mise en forme.",
+    "pdf_size_kib": "Taille du PDF d'origine en kilo-octets, affichée à côté du lien.",
+    "levers": "Leviers que la fiche présente. Tapez pour chercher.",
+}
+
+
+@admin.register(Fiche)
+class FicheAdmin(EditorHelpTexts, SimpleHistoryAdmin):
+    help_texts = FICHE_HELP_TEXTS
+    list_display = ["title", "kit", "number", "published_on", "has_pdf", "view_on_site_link"]
+    list_filter = ["kit", "levers"]
+    search_fields = ["title", "slug", "summary", "kit__name"]
+    autocomplete_fields = ["kit", "levers"]
+    prepopulated_fields = {"slug": ["title"]}
+    list_select_related = ["kit"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [FicheResourceInline]
+
+    @admin.display(description="PDF déposé", boolean=True)
+    def has_pdf(self, obj):
+        return bool(obj.pdf)
+
+    @admin.display(description="site public")
+    def view_on_site_link(self, obj):
+        return public_link(obj)
+
+
+@admin.register(Resource)
+class ResourceAdmin(EditorHelpTexts, admin.ModelAdmin):
+    help_texts = RESOURCE_HELP_TEXTS
+    list_display = ["title", "kind", "lever", "fiche", "position"]
+    list_filter = ["kind", "lever"]
+    search_fields = ["title", "url", "description"]
+    autocomplete_fields = ["lever", "fiche"]
+    list_select_related = ["lever", "fiche__kit"]

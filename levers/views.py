@@ -1,0 +1,75 @@
+"""Public pages: levers with their dated legal bases, kits and fiches."""
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from practices.models import Practice
+
+from .models import Fiche, Kit, LegalBasis, Lever
+
+
+def _published_ids():
+    return Practice.objects.published().values("pk")
+
+
+@require_safe
+def lever_list(request):
+    levers = Lever.objects.annotate(
+        n=Count("practices", filter=Q(practices__in=_published_ids()))
+    ).order_by("family", "position", "name")
+    families = []
+    for value, label in Lever.Family.choices:
+        members = [lever for lever in levers if lever.family == value]
+        if members:
+            families.append({"label": label, "levers": members})
+    return render(request, "levers/lever_list.html", {"families": families})
+
+
+@require_safe
+def lever_detail(request, slug):
+    lever = get_object_or_404(
+        Lever.objects.prefetch_related(
+            Prefetch(
+                "legal_bases",
+                queryset=LegalBasis.objects.order_by("position", "valid_from", "code"),
+            ),
+            "resources",
+            Prefetch("fiches", queryset=Fiche.objects.select_related("kit")),
+        ),
+        slug=slug,
+    )
+    practices = (
+        Practice.objects.published()
+        .filter(levers=lever)
+        .for_cards()
+        .order_by("-published_at", "-pk")
+    )
+    return render(request, "levers/lever_detail.html", {"lever": lever, "practices": practices})
+
+
+@require_safe
+def fiche_list(request):
+    kits = Kit.objects.prefetch_related(
+        Prefetch(
+            "fiches",
+            queryset=Fiche.objects.annotate(
+                n=Count("practices", filter=Q(practices__in=_published_ids()))
+            ).prefetch_related("levers"),
+        )
+    )
+    return render(request, "levers/fiche_list.html", {"kits": kits})
+
+
+@require_safe
+def fiche_detail(request, slug):
+    fiche = get_object_or_404(
+        Fiche.objects.select_related("kit").prefetch_related("levers", "resources"), slug=slug
+    )
+    practices = (
+        Practice.objects.published()
+        .filter(source_fiche=fiche)
+        .for_cards()
+        .order_by("-published_at", "-pk")
+    )
+    return render(request, "levers/fiche_detail.html", {"fiche": fiche, "practices": practices})

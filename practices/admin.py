@@ -1,0 +1,517 @@
+"""The editors' back office: practices, their workflow, territories, sectors, partners."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from procurement_portal.admin import EditorHelpTexts, public_link
+
+from . import workflow
+from .models import (
+    Contribution,
+    Department,
+    KeyFigure,
+    Partner,
+    Practice,
+    Recognition,
+    Region,
+    Sector,
+)
+from .resources import PracticeResource
+
+admin.site.site_header = "Commande publique responsable — administration"
+admin.site.site_title = "Commande publique responsable — administration"
+admin.site.index_title = "Contenus du portail"
+
+
+# Reference data -------------------------------------------------------------
+
+
+@admin.register(Region)
+class RegionAdmin(EditorHelpTexts, admin.ModelAdmin):
+    help_texts = {
+        "code": "Code officiel INSEE de la région (données de référence).",
+        "name": "Nom officiel de la région.",
+    }
+    list_display = ["name", "code", "department_count"]
+    search_fields = ["name", "code"]
+    list_filter = []
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(department_total=Count("departments"))
+
+    @admin.display(description="départements", ordering="department_total")
+    def department_count(self, obj):
+        return obj.department_total
+
+
+@admin.register(Department)
+class DepartmentAdmin(EditorHelpTexts, admin.ModelAdmin):
+    help_texts = {
+        "code": "Code officiel INSEE : 01…95, 2A, 2B, 971…976 (données de référence).",
+        "name": "Nom officiel du département.",
+        "region": "Région à laquelle le département appartient.",
+    }
+    list_display = ["code", "name", "region", "view_on_site_link"]
+    list_filter = ["region"]
+    search_fields = ["code", "name", "region__name"]
+    list_select_related = ["region"]
+    autocomplete_fields = ["region"]
+
+    @admin.display(description="site public")
+    def view_on_site_link(self, obj):
+        return public_link(obj)
+
+
+# Content ----------------------------------------------------------------------
+
+
+@admin.register(Sector)
+class SectorAdmin(EditorHelpTexts, admin.ModelAdmin):
+    help_texts = {
+        "name": "Nom court affiché dans les filtres, ex. « Restauration collective ».",
+        "slug": "Partie de l'adresse web, rempli automatiquement depuis le nom.",
+        "position": "Ordre d'affichage : les plus petits nombres d'abord.",
+    }
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    list_filter = []
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+PARTNER_HELP_TEXTS = {
+    "name": "Nom complet, tel que l'organisation l'écrit.",
+    "slug": "Partie de l'adresse web, rempli automatiquement depuis le nom.",
+    "kind": "Sert à regrouper les partenaires dans les filtres.",
+    "url": "Adresse du site de l'organisation (https://…).",
+    "description": "Une phrase : ce que fait l'organisation.",
+}
+
+
+@admin.register(Partner)
+class PartnerAdmin(EditorHelpTexts, admin.ModelAdmin):
+    help_texts = PARTNER_HELP_TEXTS
+    list_display = ["name", "kind", "url"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+# Practices --------------------------------------------------------------------
+
+
+class KeyFigureInline(EditorHelpTexts, admin.TabularInline):
+    help_texts = {"position": "Ordre d'affichage : les plus petits nombres d'abord."}
+    model = KeyFigure
+    extra = 0
+    fields = ["label", "value", "unit", "period", "position"]
+
+
+RECOGNITION_HELP_TEXTS = {
+    "title": "Ex. « pratique exemplaire européenne ».",
+    "awarded_by": "Ex. « Commission européenne ».",
+    "year": "Année d'attribution.",
+}
+
+
+class RecognitionInline(EditorHelpTexts, admin.TabularInline):
+    model = Recognition
+    help_texts = RECOGNITION_HELP_TEXTS
+    extra = 0
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    """Deleted practices are hidden unless the editor opens the bin."""
+
+    title = "corbeille"
+    parameter_name = "corbeille"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "Pratiques supprimées")]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": "Pratiques actives",
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.filter(deleted_at__isnull=False)
+        return queryset.filter(deleted_at__isnull=True)
+
+
+PRACTICE_HELP_TEXTS = {
+    "title": "Titre court et parlant, ex. « Un marché d'insertion pour 122 collèges ».",
+    "authority_type": "Échelon de la collectivité qui porte la pratique.",
+    "start_year": "Année où la pratique a commencé (ex. 2018).",
+    "partners": "Organisations associées : SIAE, CRESS, réseaux… Tapez pour chercher.",
+    "contact_email": "Adresse publique d'un service (pas d'adresse personnelle).",
+    "contact_url": "Page de contact de la collectivité (https://…).",
+    "status": "Brouillon → En relecture → Publiée → Archivée. Publier est réservé aux "
+    "responsables éditoriaux ; choisissez « En relecture » pour le leur demander.",
+    "published_at": "Rempli à la première publication. Une date future programme la "
+    "publication : la pratique n'apparaîtra sur le site qu'à cette date.",
+}
+
+
+class PracticeAdminForm(forms.ModelForm):
+    """Checks the workflow on the server: who may publish, which transitions exist."""
+
+    # Set by PracticeAdmin.get_form for each request.
+    user = None
+    save_as_new = False
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if self.save_as_new:
+            return workflow.unique_slug(slug)
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.save_as_new:
+            # « Enregistrer comme nouveau brouillon »: never published, whoever asks.
+            cleaned["status"] = Practice.Status.DRAFT
+            if "published_at" in self.fields:
+                cleaned["published_at"] = None
+            return cleaned
+        old_status, old_date = workflow.stored_state(self.instance)
+        status = cleaned.get("status")
+        if status:
+            try:
+                workflow.check_transition(self.user, old_status, status)
+            except ValidationError as error:
+                self.add_error("status", error)
+        if "published_at" in self.fields and "published_at" in cleaned:
+            if status == Practice.Status.PUBLISHED and cleaned["published_at"] is None:
+                # First publication: now; later ones keep the first date.
+                cleaned["published_at"] = old_date or timezone.now()
+                self.instance.published_at = cleaned["published_at"]
+            try:
+                workflow.check_publication_date(self.user, old_date, cleaned["published_at"])
+            except ValidationError as error:
+                self.add_error("published_at", error)
+        return cleaned
+
+
+@admin.register(Practice)
+class PracticeAdmin(EditorHelpTexts, ImportExportModelAdmin, SimpleHistoryAdmin):
+    form = PracticeAdminForm
+    help_texts = PRACTICE_HELP_TEXTS
+    resource_classes = [PracticeResource]
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+    list_display = [
+        "title",
+        "status_display",
+        "department",
+        "authority_name",
+        "lever_list",
+        "published_at",
+        "updated_at",
+        "view_on_site_link",
+    ]
+    list_filter = [
+        DeletedFilter,
+        "status",
+        "levers",
+        "authority_type",
+        "department__region",
+        "sectors",
+    ]
+    search_fields = ["title", "slug", "authority_name", "summary", "department__name"]
+    autocomplete_fields = ["department", "levers", "sectors", "partners", "source_fiche"]
+    prepopulated_fields = {"slug": ["title"]}
+    list_select_related = ["department"]
+    date_hierarchy = None
+    save_as = True
+    save_on_top = True
+    inlines = [KeyFigureInline, RecognitionInline]
+    readonly_fields = ["contribution_details", "created_at", "updated_at", "deleted_at"]
+    history_list_display = ["status"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body"]}),
+        (
+            "Collectivité et territoire",
+            {"fields": ["authority_type", "authority_name", "department"]},
+        ),
+        (
+            "Leviers, secteurs, partenaires",
+            {"fields": ["levers", "sectors", "partners", "source_fiche"]},
+        ),
+        ("Dates", {"fields": ["start_year", "end_year"]}),
+        ("Contact public", {"fields": ["contact_name", "contact_email", "contact_url"]}),
+        (
+            "Publication",
+            {"fields": ["status", "published_at", "deleted_at", "created_at", "updated_at"]},
+        ),
+        ("Contribution reçue", {"fields": ["contribution_details"]}),
+    ]
+    actions = [
+        "publish_selected",
+        "unpublish_selected",
+        "accept_proposals",
+        "duplicate_selected",
+        "trash_selected",
+        "restore_selected",
+    ]
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        changelist.result_list = changelist.result_list.prefetch_related("levers")
+        return changelist
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(
+            form.__name__,
+            (form,),
+            {"user": request.user, "save_as_new": "_saveasnew" in request.POST},
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not workflow.can_publish(request.user):
+            fields.append("published_at")
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not hasattr(obj, "contribution"):
+            fieldsets = [fs for fs in fieldsets if fs[0] != "Contribution reçue"]
+        return fieldsets
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Deleting is replaced by the bin (trash_selected), which can be undone.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_import_data_kwargs(self, request, *args, **kwargs):
+        data_kwargs = super().get_import_data_kwargs(request, *args, **kwargs)
+        data_kwargs["user"] = request.user
+        return data_kwargs
+
+    # Saving -------------------------------------------------------------------
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Levers, sectors, partners and figures are searched too; they exist only now.
+        form.instance.refresh_search_text()
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_saveasnew" in request.POST:
+            self.message_user(
+                request,
+                f"Nouveau brouillon « {obj} » créé ; la pratique d'origine est inchangée.",
+                messages.SUCCESS,
+            )
+        return super().response_add(request, obj, post_url_continue)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and obj.deleted_at is not None and request.method == "GET":
+            self.message_user(
+                request,
+                "Cette pratique est dans la corbeille : elle n'est pas visible sur le site. "
+                "Restaurez-la depuis la liste (filtre « Corbeille »).",
+                messages.WARNING,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # Deleting is soft: the practice goes to the bin and can be restored.
+
+    def delete_model(self, request, obj):
+        workflow.soft_delete(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for practice in queryset:
+            workflow.soft_delete(practice, request.user)
+
+    def get_deleted_objects(self, objs, request):
+        # Nothing is really deleted, so there is no cascade to list.
+        perms_needed = set() if self.has_delete_permission(request) else {"pratique"}
+        return [str(obj) for obj in objs], {"pratiques": len(objs)}, perms_needed, []
+
+    # List columns -------------------------------------------------------------
+
+    @admin.display(description="statut", ordering="status")
+    def status_display(self, obj):
+        if obj.deleted_at is not None:
+            return "Dans la corbeille"
+        if obj.status == Practice.Status.PUBLISHED and obj.published_at > timezone.now():
+            when = timezone.localtime(obj.published_at)
+            return f"Programmée le {when:%d/%m/%Y à %H:%M}"
+        return obj.get_status_display()
+
+    @admin.display(description="leviers")
+    def lever_list(self, obj):
+        return ", ".join(lever.name for lever in obj.levers.all())
+
+    @admin.display(description="site public")
+    def view_on_site_link(self, obj):
+        label = "Voir sur le site" if obj.is_public else "Aperçu"
+        return public_link(obj, label)
+
+    @admin.display(description="contributeur")
+    def contribution_details(self, obj):
+        contribution = getattr(obj, "contribution", None)
+        if contribution is None:
+            return "—"
+        rows = [
+            ("Nom", contribution.contributor_name or "—"),
+            ("Courriel", contribution.contributor_email or "—"),
+            ("Fonction", contribution.contributor_role or "—"),
+            ("Liens proposés", contribution.links or "—"),
+            ("Proposée le", f"{timezone.localtime(contribution.submitted_at):%d/%m/%Y %H:%M}"),
+        ]
+        return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows))
+
+    # Actions --------------------------------------------------------------------
+
+    @admin.action(description="Publier les pratiques sélectionnées", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        if not workflow.can_publish(request.user):
+            self.message_user(request, workflow.NOT_ALLOWED_TO_PUBLISH, messages.ERROR)
+            return
+        selected = list(queryset)
+        count = workflow.publish(selected, request.user)
+        self.message_user(request, f"{count} pratique(s) publiée(s).", messages.SUCCESS)
+        if count < len(selected):
+            self.message_user(
+                request,
+                f"{len(selected) - count} pratique(s) laissée(s) telles quelles "
+                "(déjà publiées, proposées à examiner ou dans la corbeille).",
+                messages.WARNING,
+            )
+
+    @admin.action(
+        description="Dépublier (archiver) les pratiques sélectionnées", permissions=["publish"]
+    )
+    def unpublish_selected(self, request, queryset):
+        if not workflow.can_publish(request.user):
+            self.message_user(request, workflow.NOT_ALLOWED_TO_PUBLISH, messages.ERROR)
+            return
+        count = workflow.unpublish(list(queryset), request.user)
+        self.message_user(request, f"{count} pratique(s) dépubliée(s).", messages.SUCCESS)
+
+    @admin.action(description="Transformer les propositions en brouillons", permissions=["change"])
+    def accept_proposals(self, request, queryset):
+        count = workflow.accept_proposals(list(queryset), request.user)
+        self.message_user(
+            request, f"{count} proposition(s) transformée(s) en brouillon.", messages.SUCCESS
+        )
+
+    @admin.action(description="Dupliquer comme nouveaux brouillons", permissions=["add"])
+    def duplicate_selected(self, request, queryset):
+        copies = [workflow.duplicate_as_draft(p, request.user) for p in queryset]
+        self.message_user(
+            request,
+            f"{len(copies)} brouillon(s) créé(s) : " + ", ".join(c.title for c in copies),
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description="Mettre à la corbeille les pratiques sélectionnées", permissions=["delete"]
+    )
+    def trash_selected(self, request, queryset):
+        self.delete_queryset(request, queryset)
+        self.message_user(
+            request,
+            "Pratique(s) mise(s) à la corbeille ; filtre « Corbeille » pour les restaurer.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Restaurer les pratiques sélectionnées", permissions=["delete"])
+    def restore_selected(self, request, queryset):
+        count = 0
+        for practice in queryset.filter(deleted_at__isnull=False):
+            workflow.restore(practice, request.user)
+            count += 1
+        self.message_user(request, f"{count} pratique(s) restaurée(s).", messages.SUCCESS)
+
+
+# Proposals (public contributions) ---------------------------------------------
+
+
+CONTRIBUTION_HELP_TEXTS = {
+    "practice": "Pratique créée par le formulaire « Proposer une pratique ».",
+    "contributor_name": "Donnée personnelle : ne pas la recopier dans la pratique.",
+    "contributor_email": "Pour recontacter le contributeur ; jamais affiché sur le site.",
+    "contributor_role": "Fonction déclarée par le contributeur.",
+    "links": "Liens envoyés par le contributeur, un par ligne ; vérifiez-les avant usage.",
+    "submitted_at": "Date d'envoi du formulaire.",
+    "personal_data_purged_at": "Date à laquelle nom et courriel ont été effacés.",
+}
+
+
+@admin.register(Contribution)
+class ContributionAdmin(EditorHelpTexts, admin.ModelAdmin):
+    help_texts = CONTRIBUTION_HELP_TEXTS
+    list_display = [
+        "practice_title",
+        "practice_status",
+        "contributor_name",
+        "contributor_email",
+        "contributor_role",
+        "submitted_at",
+    ]
+    list_filter = ["practice__status", "submitted_at"]
+    search_fields = [
+        "practice__title",
+        "contributor_name",
+        "contributor_email",
+        "practice__authority_name",
+    ]
+    list_select_related = ["practice"]
+    autocomplete_fields = ["practice"]
+    readonly_fields = ["submitted_at", "practice_link"]
+    date_hierarchy = "submitted_at"
+    actions = ["accept_proposals"]
+
+    @admin.display(description="pratique proposée", ordering="practice__title")
+    def practice_title(self, obj):
+        return obj.practice.title
+
+    @admin.display(description="statut", ordering="practice__status")
+    def practice_status(self, obj):
+        return obj.practice.get_status_display()
+
+    @admin.display(description="fiche de la pratique")
+    def practice_link(self, obj):
+        url = reverse("admin:practices_practice_change", args=[obj.practice_id])
+        return format_html('<a href="{}">Ouvrir la pratique « {} »</a>', url, obj.practice)
+
+    @admin.action(description="Transformer en brouillon", permissions=["change"])
+    def accept_proposals(self, request, queryset):
+        practices = [contribution.practice for contribution in queryset]
+        count = workflow.accept_proposals(practices, request.user)
+        self.message_user(
+            request, f"{count} proposition(s) transformée(s) en brouillon.", messages.SUCCESS
+        )

@@ -1,0 +1,154 @@
+"""Public pages: home, practice list and detail, departments, robots.txt."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from levers.models import LegalBasis, Lever
+
+from .filters import PracticeFilter
+from .models import Department, Practice, Region
+
+PAGE_SIZE = 12
+# Parameters that may be repeated; a chip removes one value, not the whole parameter.
+MULTI_VALUED = {"levier", "departement", "secteur", "type_collectivite"}
+
+
+@require_safe
+def home(request):
+    published = Practice.objects.published()
+    context = {
+        "recent": published.for_cards().order_by("-published_at", "-pk")[:4],
+        "levers": Lever.objects.annotate(
+            n=Count("practices", filter=Q(practices__in=published.values("pk")))
+        ),
+        "counts": published.aggregate(
+            practices=Count("pk"), departments=Count("department", distinct=True)
+        ),
+    }
+    return render(request, "home.html", context)
+
+
+def _chip_links(request, active):
+    chips = []
+    for name, value, label in active:
+        params = request.GET.copy()
+        params.pop("page", None)
+        if name in MULTI_VALUED:
+            params.setlist(name, [v for v in params.getlist(name) if v != value])
+        else:
+            params.pop(name, None)
+        query = params.urlencode()
+        chips.append({"label": label, "url": f"?{query}" if query else request.path})
+    return chips
+
+
+@require_safe
+def practice_list(request):
+    filterset = PracticeFilter(request.GET or None, queryset=Practice.objects.published())
+    paginator = Paginator(filterset.qs.for_cards(), PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    active = filterset.active_filters() if filterset.is_bound else []
+    feed_query = request.GET.copy()
+    feed_query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "facets": filterset.facets(),
+        "page_obj": page_obj,
+        "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
+        "practices": page_obj.object_list,
+        "count": paginator.count,
+        "q": filterset.search_query() if filterset.is_bound else "",
+        "sort": filterset.sort_key() if filterset.is_bound else "recent",
+        "sorts": PracticeFilter.SORTS,
+        "chips": _chip_links(request, active),
+        "feed_query": feed_query.urlencode(),
+        "has_errors": bool(filterset.is_bound and filterset.errors),
+    }
+    return render(request, "practices/practice_list.html", context)
+
+
+@require_safe
+def practice_detail(request, slug):
+    practice = get_object_or_404(
+        Practice.objects.not_deleted()
+        .select_related("department__region", "source_fiche__kit")
+        .prefetch_related(
+            Prefetch(
+                "levers",
+                queryset=Lever.objects.prefetch_related(
+                    Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("position"))
+                ),
+            ),
+            "sectors",
+            "partners",
+            "key_figures",
+            "recognitions",
+        ),
+        slug=slug,
+    )
+    preview = not practice.is_public
+    # Staff preview a practice at its public address before it is published.
+    if preview and not request.user.has_perm("practices.view_practice"):
+        raise Http404("Pratique introuvable.")
+    lever_ids = [lever.pk for lever in practice.levers.all()]
+    related = (
+        Practice.objects.published()
+        .exclude(pk=practice.pk)
+        .filter(Q(levers__in=lever_ids) | Q(department=practice.department_id))
+        .distinct()
+        .for_cards()
+        .order_by("-published_at", "-pk")[:4]
+    )
+    context = {"practice": practice, "preview": preview, "related": related}
+    return render(request, "practices/practice_detail.html", context)
+
+
+@require_safe
+def department_list(request):
+    published = Practice.objects.published().values("pk")
+    departments = (
+        Department.objects.select_related("region")
+        .annotate(n=Count("practices", filter=Q(practices__in=published)))
+        .order_by("region__name", "code")
+    )
+    return render(
+        request,
+        "practices/department_list.html",
+        {"departments": departments, "region_count": Region.objects.count()},
+    )
+
+
+@require_safe
+def department_detail(request, code):
+    if code != code.upper():
+        return redirect("practices:department_detail", code=code.upper(), permanent=True)
+    department = get_object_or_404(Department.objects.select_related("region"), code=code)
+    practices = (
+        Practice.objects.published()
+        .filter(department=department)
+        .for_cards()
+        .order_by("-published_at", "-pk")
+    )
+    return render(
+        request,
+        "practices/department_detail.html",
+        {"department": department, "practices": practices},
+    )
+
+
+@require_safe
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        # Filtered lists are endless combinations of the same practices.
+        "Disallow: /pratiques/?",
+        f"Sitemap: {sitemap}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

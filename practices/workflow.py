@@ -1,0 +1,176 @@
+"""The editorial workflow of practices, shared by the admin forms, actions and import.
+
+proposed → draft → review → published → archived. Publishing, unpublishing and
+setting a publication date need the permission practices.publish_practice
+(group « Responsables éditoriaux »); the check is made here, on the server,
+whatever the form or action that asks for it.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import KeyFigure, Practice
+
+PUBLISH_PERMISSION = "practices.publish_practice"
+Status = Practice.Status
+
+# Where each status may go next; staying put is always allowed.
+TRANSITIONS = {
+    Status.PROPOSED: {Status.DRAFT, Status.ARCHIVED},
+    Status.DRAFT: {Status.REVIEW, Status.PUBLISHED, Status.ARCHIVED},
+    Status.REVIEW: {Status.DRAFT, Status.PUBLISHED, Status.ARCHIVED},
+    Status.PUBLISHED: {Status.ARCHIVED},
+    Status.ARCHIVED: {Status.DRAFT, Status.REVIEW, Status.PUBLISHED},
+}
+
+NOT_ALLOWED_TO_PUBLISH = (
+    "Vous ne pouvez pas publier ni dépublier une pratique : c'est le rôle des "
+    "responsables éditoriaux. Choisissez « En relecture » pour leur demander de la publier ; "
+    "vos autres modifications seront alors enregistrées."
+)
+NOT_ALLOWED_TO_DATE = (
+    "Seuls les responsables éditoriaux peuvent fixer ou modifier la date de publication."
+)
+
+
+def can_publish(user):
+    return bool(user and user.has_perm(PUBLISH_PERMISSION))
+
+
+def status_label(status):
+    return Status(status).label if status in Status.values else status
+
+
+def check_transition(user, old_status, new_status):
+    """Raise ValidationError (French, for the status field) if the change is refused."""
+    old_status = old_status or Status.DRAFT
+    if new_status == old_status:
+        return
+    if Status.PUBLISHED in (old_status, new_status) and not can_publish(user):
+        raise ValidationError(NOT_ALLOWED_TO_PUBLISH, code="publish_permission")
+    if new_status not in TRANSITIONS.get(old_status, set()):
+        raise ValidationError(
+            "Une pratique « %(old)s » ne peut pas passer directement à « %(new)s ».",
+            code="bad_transition",
+            params={"old": status_label(old_status), "new": status_label(new_status)},
+        )
+
+
+def check_publication_date(user, old_date, new_date):
+    if old_date != new_date and not can_publish(user):
+        raise ValidationError(NOT_ALLOWED_TO_DATE, code="publish_permission")
+
+
+def stored_state(practice):
+    """(status, published_at) as saved, whatever the in-memory instance says.
+
+    The history « revert » form edits an old version, so its instance cannot be
+    trusted to tell what is currently public.
+    """
+    if practice.pk is None:
+        return None, None
+    row = Practice.objects.filter(pk=practice.pk).values_list("status", "published_at").first()
+    return row or (None, None)
+
+
+def _save(practice, user, fields):
+    practice._history_user = user
+    practice.save(update_fields=[*fields, "updated_at", "search_text"])
+
+
+def publish(practices, user, when=None):
+    """Publish each practice that may be; return how many were published."""
+    if not can_publish(user):
+        raise PermissionError(NOT_ALLOWED_TO_PUBLISH)
+    count = 0
+    for practice in practices:
+        if practice.deleted_at is not None or Status.PUBLISHED not in TRANSITIONS.get(
+            practice.status, set()
+        ):
+            continue
+        practice.publish(when=when)
+        _save(practice, user, ["status", "published_at"])
+        count += 1
+    return count
+
+
+def unpublish(practices, user):
+    if not can_publish(user):
+        raise PermissionError(NOT_ALLOWED_TO_PUBLISH)
+    count = 0
+    for practice in practices:
+        if practice.status != Status.PUBLISHED:
+            continue
+        practice.unpublish()
+        _save(practice, user, ["status"])
+        count += 1
+    return count
+
+
+def accept_proposals(practices, user):
+    """Turn proposed practices (public contributions) into drafts editors can work on."""
+    count = 0
+    for practice in practices:
+        if practice.status != Status.PROPOSED:
+            continue
+        practice.status = Status.DRAFT
+        _save(practice, user, ["status"])
+        count += 1
+    return count
+
+
+def soft_delete(practice, user):
+    """Hide a practice everywhere while keeping it, its relations and its history."""
+    if practice.deleted_at is None:
+        practice.deleted_at = timezone.now()
+        _save(practice, user, ["deleted_at"])
+
+
+def restore(practice, user):
+    if practice.deleted_at is not None:
+        practice.deleted_at = None
+        _save(practice, user, ["deleted_at"])
+
+
+def unique_slug(base, max_length=200):
+    """base-copie, base-copie-2…: a slug no practice uses yet."""
+    stem = slugify(base)[: max_length - 12].rstrip("-") or "pratique"
+    candidate = f"{stem}-copie"
+    n = 1
+    while Practice.objects.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{stem}-copie-{n}"
+    return candidate
+
+
+@transaction.atomic
+def duplicate_as_draft(practice, user=None):
+    """A new draft with the same content, relations and key figures; never published."""
+    original = Practice.objects.get(pk=practice.pk)
+    copy = Practice.objects.get(pk=practice.pk)
+    copy.pk = copy.id = None
+    copy._state.adding = True
+    copy.slug = unique_slug(original.slug)
+    copy.title = f"{original.title} (copie)"[:200]
+    copy.status = Status.DRAFT
+    copy.published_at = None
+    copy.deleted_at = None
+    copy._history_user = user
+    copy.save()
+    copy.levers.set(original.levers.all())
+    copy.sectors.set(original.sectors.all())
+    copy.partners.set(original.partners.all())
+    for figure in original.key_figures.all():
+        # One by one, so that each new figure has its own history record.
+        KeyFigure.objects.create(
+            practice=copy,
+            label=figure.label,
+            value=figure.value,
+            unit=figure.unit,
+            period=figure.period,
+            position=figure.position,
+        )
+    copy.refresh_search_text()
+    return copy

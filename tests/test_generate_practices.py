@@ -1,0 +1,72 @@
+"""`generate_practices`: reproducible synthetic content for benchmarks and load tests."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from practices.models import KeyFigure, Practice
+
+
+def generate(*args):
+    call_command("generate_practices", *args, verbosity=0)
+
+
+def generated():
+    return Practice.objects.filter(slug__startswith="exemple-genere-")
+
+
+def test_generates_the_requested_number_spread_over_territories_levers_and_years(content):
+    generate("--practices", "120")
+    practices = generated()
+    assert practices.count() == 120
+    assert practices.values("department").distinct().count() == 101
+    assert practices.values("levers").distinct().count() == 6
+    assert practices.values("sectors").distinct().count() >= 8
+    assert practices.values("start_year").distinct().count() >= 10
+    assert practices.values("authority_type").distinct().count() == 5
+    assert practices.filter(levers=None).count() == 0
+    assert KeyFigure.objects.filter(practice__in=practices).count() >= 120
+    assert Practice.objects.published().filter(slug__startswith="exemple-genere-").count() > 100
+
+
+def test_search_text_is_what_saving_the_practice_would_build(content):
+    generate("--practices", "20")
+    for practice in generated():
+        assert sorted(practice.search_text.split()) == sorted(practice.build_search_text().split())
+
+
+def test_generated_practices_are_found_by_text_search(content):
+    generate("--practices", "50")
+    assert (
+        Practice.objects.published()
+        .search("clause sociale")
+        .filter(slug__startswith="exemple-genere-")
+        .exists()
+    )
+
+
+def test_same_seed_gives_the_same_content_and_a_rerun_replaces_it(content):
+    generate("--practices", "30", "--seed", "7")
+    first = list(generated().order_by("slug").values_list("title", "department", "start_year"))
+    generate("--practices", "30", "--seed", "7")
+    assert generated().count() == 30
+    assert list(generated().order_by("slug").values_list("title", "department", "start_year")) == (
+        first
+    )
+    generate("--practices", "30", "--seed", "8")
+    assert (
+        list(generated().order_by("slug").values_list("title", "department", "start_year")) != first
+    )
+
+
+def test_clear_removes_only_generated_practices(content):
+    editorial = Practice.objects.count()
+    generate("--practices", "25")
+    generate("--clear")
+    assert not generated().exists()
+    assert Practice.objects.count() == editorial
+    assert not KeyFigure.objects.filter(practice__slug__startswith="exemple-genere-").exists()
+
+
+def test_refuses_to_generate_without_levers(db):
+    with pytest.raises(CommandError):
+        generate("--practices", "5")
