@@ -45,5 +45,11 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Benchmark and locust load test against gunicorn, on PostgreSQL (see .ci/bench.py):
+# DATABASE_URL defaults to postgres://portal:portal@127.0.0.1:5432/portal_bench.
+bench: install
+	$(BIN)/python -m pip install --quiet ".[bench]"
+	$(BIN)/python .ci/bench.py
+
 clean:
 	rm -rf $(VENV) var/*.sqlite3 .pytest_cache .ruff_cache

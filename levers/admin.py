@@ -1,5 +1,7 @@
 """The editors' back office: levers and their legal bases, kits, fiches, resources."""
 
+from pathlib import PurePosixPath
+
 from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
@@ -127,6 +129,13 @@ class FicheAdmin(EditorHelpTexts, SimpleHistoryAdmin):
     list_select_related = ["kit"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [FicheResourceInline]
+
+    def save_model(self, request, obj, form, change):
+        if "pdf" in form.changed_data and obj.pdf:
+            # Shown next to the download link; computed rather than typed.
+            obj.pdf_size_kib = -(-obj.pdf.size // 1024)
+            obj.pdf_name = obj.pdf_name or PurePosixPath(obj.pdf.name).name
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="PDF déposé", boolean=True)
     def has_pdf(self, obj):

@@ -110,7 +110,10 @@ class PartnerAdmin(EditorHelpTexts, admin.ModelAdmin):
 
 
 class KeyFigureInline(EditorHelpTexts, admin.TabularInline):
-    help_texts = {"position": "Ordre d'affichage : les plus petits nombres d'abord."}
+    help_texts = {
+        "practice": "Pratique dont ce chiffre mesure les résultats.",
+        "position": "Ordre d'affichage : les plus petits nombres d'abord.",
+    }
     model = KeyFigure
     extra = 0
     fields = ["label", "value", "unit", "period", "position"]
@@ -313,17 +316,17 @@ class PracticeAdmin(EditorHelpTexts, ImportExportModelAdmin, SimpleHistoryAdmin)
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
-    def get_import_data_kwargs(self, request, *args, **kwargs):
-        data_kwargs = super().get_import_data_kwargs(request, *args, **kwargs)
-        data_kwargs["user"] = request.user
-        return data_kwargs
-
     # Saving -------------------------------------------------------------------
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Levers, sectors, partners and figures are searched too; they exist only now.
         form.instance.refresh_search_text()
+
+    def response_change(self, request, obj):
+        # Also reached by the history « revert » form, which skips save_related().
+        obj.refresh_search_text()
+        return super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_saveasnew" in request.POST:
@@ -455,6 +458,28 @@ class PracticeAdmin(EditorHelpTexts, ImportExportModelAdmin, SimpleHistoryAdmin)
             workflow.restore(practice, request.user)
             count += 1
         self.message_user(request, f"{count} pratique(s) restaurée(s).", messages.SUCCESS)
+
+
+@admin.register(KeyFigure)
+class KeyFigureAdmin(EditorHelpTexts, SimpleHistoryAdmin):
+    """Figures are edited inside their practice; this list is for finding them across all."""
+
+    help_texts = KeyFigureInline.help_texts
+    list_display = ["label", "display_value", "unit", "period", "practice"]
+    list_filter = ["unit"]
+    search_fields = ["label", "practice__title"]
+    autocomplete_fields = ["practice"]
+    list_select_related = ["practice"]
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(EditorHelpTexts, admin.ModelAdmin):
+    help_texts = {**RECOGNITION_HELP_TEXTS, "practice": "Pratique distinguée."}
+    list_display = ["title", "awarded_by", "year", "practice"]
+    list_filter = ["year"]
+    search_fields = ["title", "awarded_by", "practice__title"]
+    autocomplete_fields = ["practice"]
+    list_select_related = ["practice"]
 
 
 # Proposals (public contributions) ---------------------------------------------

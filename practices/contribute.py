@@ -445,8 +445,8 @@ def notify(request, contribution):
     context = {
         "contribution": contribution,
         "practice": practice,
-        "levers": list(practice.levers.all()),
-        "sectors": list(practice.sectors.all()),
+        "levers": [lever.name for lever in practice.levers.all()],
+        "sectors": [sector.name for sector in practice.sectors.all()],
         "key_figures": list(practice.key_figures.all()),
         "admin_url": _admin_url(request, contribution),
         "site_url": _absolute(request, "/"),

@@ -130,6 +130,21 @@ class PracticeQuerySet(models.QuerySet):
         # Lets loaddata resolve foreign keys written as slugs (see backup_content).
         return self.get(slug=slug)
 
+    # Bulk changes bypass save(): they too make cached public pages stale.
+    def update(self, **kwargs):
+        count = super().update(**kwargs)
+        ContentVersion.objects.bump()
+        return count
+
+    update.alters_data = True
+
+    def delete(self):
+        result = super().delete()
+        ContentVersion.objects.bump()
+        return result
+
+    delete.alters_data = True
+
     def published(self, now=None):
         """What visitors may see: published, due (scheduled dates honoured), not deleted."""
         return self.filter(
@@ -346,7 +361,17 @@ class Practice(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.search_text = self.build_search_text(include_relations=self.pk is not None)
+        # A new proposal or draft changes no public page: visitors' submissions leave
+        # the page cache alone.
+        public_change = not self._state.adding or self.status == self.Status.PUBLISHED
         super().save(*args, **kwargs)
+        if public_change:
+            ContentVersion.objects.bump()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        ContentVersion.objects.bump()
+        return result
 
     def build_search_text(self, include_relations=True):
         """Folded text of everything a visitor may search for.
@@ -451,7 +476,8 @@ RESERVED_PRACTICE_SLUGS = frozenset({"flux", "export-csv", "proposer"})
 
 def unique_practice_slug(title, max_length=200):
     """titre, titre-2, titre-3…: a slug from the title that no practice (even deleted) uses."""
-    stem = slugify(fold(title))[: max_length - 6].strip("-") or "pratique"
+    # "l'entretien" gives "l-entretien", not "lentretien".
+    stem = slugify(fold(title).replace("'", " "))[: max_length - 6].strip("-") or "pratique"
     taken = set(Practice.objects.filter(slug__startswith=stem).values_list("slug", flat=True))
     taken |= RESERVED_PRACTICE_SLUGS
     candidate, n = stem, 1
@@ -529,3 +555,54 @@ class Contribution(models.Model):
 
     def __str__(self):
         return f"Contribution du {self.submitted_at:%d/%m/%Y} : {self.practice}"
+
+
+class ContentVersionQuerySet(models.QuerySet):
+    """One row counting changes to public content; public page caches are keyed on it.
+
+    Kept in the database (not in the cache) so that every app server sees a change
+    at once, in the same transaction as the change itself.
+    """
+
+    ROW = 1
+
+    def next_due(self, now):
+        """When the next scheduled publication becomes visible, if any."""
+        return (
+            Practice.objects.filter(
+                status=Practice.Status.PUBLISHED, deleted_at__isnull=True, published_at__gt=now
+            )
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
+    def bump(self):
+        """Record a change of public content: every cached public page becomes stale."""
+        now = timezone.now()
+        values = {"next_due": self.next_due(now), "changed_at": now}
+        if not self.filter(pk=self.ROW).update(version=F("version") + 1, **values):
+            self.get_or_create(pk=self.ROW, defaults=values)
+
+    def current(self):
+        """(version, next due publication); bumped first when a scheduled one became due."""
+        row = self.filter(pk=self.ROW).values_list("version", "next_due").first()
+        if row is None or (row[1] is not None and row[1] <= timezone.now()):
+            self.bump()
+            row = self.filter(pk=self.ROW).values_list("version", "next_due").first()
+        return row
+
+
+class ContentVersion(models.Model):
+    version = models.PositiveBigIntegerField("version", default=1)
+    next_due = models.DateTimeField("prochaine publication programmée", null=True, blank=True)
+    changed_at = models.DateTimeField("dernière modification", default=timezone.now)
+
+    objects = ContentVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "version du contenu"
+        verbose_name_plural = "versions du contenu"
+
+    def __str__(self):
+        return f"Version {self.version}"

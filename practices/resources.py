@@ -288,6 +288,10 @@ class PracticeResource(resources.ModelResource):
         return super().import_data(dataset, *args, **kwargs)
 
     def before_import_row(self, row, **kwargs):
+        for column, value in row.items():
+            # Empty XLSX cells read as None; text fields store "" for « nothing ».
+            if value is None:
+                row[column] = ""
         for column in ("slug", "title"):
             if column in row and isinstance(row[column], str):
                 row[column] = row[column].strip()
@@ -310,11 +314,13 @@ class PracticeResource(resources.ModelResource):
             errors.setdefault("levers", []).append("Indiquez au moins un levier (slug).")
         if not instance.status:
             instance.status = old_status or Practice.Status.DRAFT
+        if instance.status == Practice.Status.PUBLISHED and instance.published_at is None:
+            # First publication now; a later one keeps the first date.
+            instance.published_at = old_date or timezone.now()
         user = kwargs.get("user")
         try:
             workflow.check_transition(user, old_status, instance.status)
-            if instance.status == Practice.Status.PUBLISHED or old_date is not None:
-                workflow.check_publication_date(user, old_date, instance.published_at)
+            workflow.check_publication_date(user, old_date, instance.published_at)
         except ValidationError as error:
             errors.setdefault("status", []).extend(error.messages)
         if "chiffres_cles" in row:

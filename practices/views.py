@@ -11,6 +11,7 @@ from levers.models import LegalBasis, Lever
 
 from .filters import PracticeFilter
 from .models import Department, Practice, Region
+from .text import fold
 
 PAGE_SIZE = 12
 # Parameters that may be repeated; a chip removes one value, not the whole parameter.
@@ -111,11 +112,11 @@ def practice_detail(request, slug):
 @require_safe
 def department_list(request):
     published = Practice.objects.published().values("pk")
-    departments = (
-        Department.objects.select_related("region")
-        .annotate(n=Count("practices", filter=Q(practices__in=published)))
-        .order_by("region__name", "code")
+    departments = Department.objects.select_related("region").annotate(
+        n=Count("practices", filter=Q(practices__in=published))
     )
+    # Alphabetical in French whatever the database collation: « Île-de-France » under I.
+    departments = sorted(departments, key=lambda d: (fold(d.region.name), d.code))
     return render(
         request,
         "practices/department_list.html",

@@ -142,6 +142,9 @@ MIDDLEWARE = [
     # uncompressed body (made weak here when compressed).
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Above sessions and CSRF, so that a cached page costs one query; below
+    # ConditionalGet, so that cached pages are answered with 304 too.
+    "procurement_portal.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -296,7 +299,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+# Anonymous visitors' pages are cached this long at most (0: no page cache); any change
+# to public content makes them stale at once (procurement_portal.page_cache).
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
 
 # Email ----------------------------------------------------------------------
 # Development prints messages to the console; production sends them over SMTP.

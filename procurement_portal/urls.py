@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -17,6 +19,12 @@ urlpatterns = [
     path("", include("practices.urls")),
     path("", include("levers.urls")),
 ]
+
+if os.environ.get("PORTAL_BENCH") == "1":
+    # The benchmark's ceiling (.ci/bench.py): the whole middleware stack, no database.
+    from django.http import HttpResponse
+
+    urlpatterns.append(path("bench/ping", lambda request: HttpResponse("pong")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -77,6 +77,23 @@ def _plain_static_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Production settings redirect to HTTPS; the test client and live_server speak HTTP.
     settings.SECURE_SSL_REDIRECT = False
+    # The page cache adds a query (the content version) to every anonymous page; query
+    # budgets are about the pages themselves. tests/test_page_cache.py turns it on.
+    settings.PAGE_CACHE_SECONDS = 0
+    # Each test's database is rolled back, content version included: pages cached by an
+    # earlier test must not be served to this one.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_live_server():
+    # live_server (session-scoped) builds its middleware once, before any per-test
+    # settings apply: SecurityMiddleware would keep redirecting the browser to HTTPS.
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture

@@ -41,9 +41,7 @@ def test_editor_markup_never_reaches_the_page_as_code(source):
 
 
 def test_ordinary_markdown_is_kept():
-    html = render_markdown(
-        "## Résultats\n\n- **913** salariés\n- [RTES](https://www.rtes.fr)"
-    )
+    html = render_markdown("## Résultats\n\n- **913** salariés\n- [RTES](https://www.rtes.fr)")
     assert "<h2>Résultats</h2>" in html
     assert "<strong>913</strong>" in html
     assert '<a href="https://www.rtes.fr" rel="noopener noreferrer">RTES</a>' in html
@@ -51,7 +49,7 @@ def test_ordinary_markdown_is_kept():
 
 def test_template_filter_sanitizes_too():
     template = Template("{% load portal %}{{ body|markdown }}")
-    html = template.render(Context({"body": '<img src=x onerror=alert(1)> [a](javascript:x)'}))
+    html = template.render(Context({"body": "<img src=x onerror=alert(1)> [a](javascript:x)"}))
     assert_harmless(html)
 
 

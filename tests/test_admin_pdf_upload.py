@@ -47,6 +47,8 @@ def test_a_real_pdf_is_stored_under_media_root(client, settings):
     fiche.refresh_from_db()
     assert fiche.pdf.name.startswith("fiches/fiche12")
     assert (settings.MEDIA_ROOT / fiche.pdf.name).read_bytes() == PDF_BYTES
+    assert fiche.pdf_size_kib == 1
+    assert fiche.pdf_name == "fiche12.pdf"
 
 
 def test_a_fake_pdf_is_refused_with_a_clear_french_error(client):

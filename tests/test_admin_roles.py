@@ -91,7 +91,9 @@ def test_editor_can_edit_the_text_of_a_published_practice(client):
     lever = make_lever()
     practice = make_practice(levers=[lever])
     client.force_login(make_staff(EDITORS))
-    response = client.post(change_url(practice), practice_admin_form_data(practice, title="Corrigé"))
+    response = client.post(
+        change_url(practice), practice_admin_form_data(practice, title="Corrigé")
+    )
     assert response.status_code == 302
     practice.refresh_from_db()
     assert (practice.title, practice.status) == ("Corrigé", Practice.Status.PUBLISHED)

@@ -19,9 +19,7 @@ Status = Practice.Status
 
 
 def action(client, name, practices):
-    return client.post(
-        CHANGELIST, {"action": name, "_selected_action": [p.pk for p in practices]}
-    )
+    return client.post(CHANGELIST, {"action": name, "_selected_action": [p.pk for p in practices]})
 
 
 def test_publish_action_publishes_several_and_sets_the_first_publication_date(client):

@@ -1,4 +1,4 @@
-"""Backup and restore: `backup_content` → empty database → `restore_content` gives identical data.
+"""Backup and restore: `backup_content`, empty database, `restore_content`: identical data.
 
 The commands are those of docs/deploy.md. Primary keys are kept, so that history
 records still point at their practice after a restore.

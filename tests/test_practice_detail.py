@@ -117,8 +117,9 @@ def test_detail_page_query_count_does_not_grow_with_practices(
     )
     for _ in range(30):
         make_practice(levers=levers[:1])
+    url = practice.get_absolute_url()
     with django_assert_max_num_queries(12):
-        response = client.get(practice.get_absolute_url())
+        response = client.get(url)
     assert len(response.context["related"]) == 4
 
 

@@ -261,7 +261,8 @@ def test_feed_and_export_links_keep_the_filters_but_not_the_page(client, content
     assert "Suivre ces pratiques (flux Atom)" in body
     assert "Télécharger la liste (CSV)" in body
     assert re.search(
-        r'<link rel="alternate" type="application/atom\+xml"[^>]*href="/pratiques/flux/\?levier=spaser"',
+        r'<link rel="alternate" type="application/atom\+xml"[^>]*'
+        r'href="/pratiques/flux/\?levier=spaser"',
         body,
     )
 
@@ -379,7 +380,7 @@ def test_repeated_parameters_never_fail(client, content, name):
 
 
 def test_very_long_values_in_every_parameter_never_fail(client, content):
-    response = client.get(URL, {name: "é" * 5000 for name in PARAMETERS})
+    response = client.get(URL, dict.fromkeys(PARAMETERS, "é" * 5000))
     assert response.status_code == 200
 
 

@@ -16,7 +16,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from levers.models import Lever
-from practices.models import Department, KeyFigure, Partner, Practice, Recognition, Sector
+from practices.models import (
+    ContentVersion,
+    Department,
+    KeyFigure,
+    Partner,
+    Practice,
+    Recognition,
+    Sector,
+)
 from practices.text import fold
 
 SLUG_PREFIX = "exemple-genere-"
@@ -91,10 +99,12 @@ class Command(BaseCommand):
             raise CommandError("--practices doit être positif ou nul.")
         with transaction.atomic():
             removed = clear_generated()
+            ContentVersion.objects.bump()
             if clear:
                 self.stdout.write(f"Pratiques générées supprimées : {removed}.")
                 return
             created = Generator(seed).create(practices)
+            ContentVersion.objects.bump()
         self.stdout.write(
             f"Pratiques générées : {created} (graine {seed}), remplaçant les {removed} précédentes."
         )
@@ -191,7 +201,8 @@ class Generator:
         )
         start_year = rnd.randint(2008, 2025)
         end_year = rnd.choice([None, None, min(start_year + rnd.randint(0, 5), 2030)])
-        status = Practice.Status.PUBLISHED if rnd.random() < 0.95 else Practice.Status.DRAFT
+        # One in twenty is a draft (not public): n°20, n°40… (load tests skip them).
+        status = Practice.Status.DRAFT if (n + 1) % 20 == 0 else Practice.Status.PUBLISHED
         published_at = self.now - timedelta(days=rnd.randint(1, 5 * 365), minutes=n % 1440)
         figures = [
             KeyFigure(

@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
+from practices.models import ContentVersion
+
 
 class Command(BaseCommand):
     help = "Load a backup written by backup_content into a migrated database."
@@ -19,3 +21,4 @@ class Command(BaseCommand):
     def handle(self, *args, backup, **options):
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             call_command("loaddata", backup, verbosity=options["verbosity"])
+        ContentVersion.objects.bump()

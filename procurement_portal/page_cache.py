@@ -1,0 +1,81 @@
+"""A page cache for anonymous visitors, invalidated whenever public content changes.
+
+Keys carry the content version (practices.ContentVersion, one database row bumped
+in the same transaction as any change to public content, and when a scheduled
+publication becomes due), so an edit shows at once on every app server, whatever
+the cache backend. Only responses that depend on nothing but the URL are stored:
+a request with a session cookie (staff) is never served from the cache, and a
+response that set a cookie, varies on cookies (session read, CSRF token) or is
+marked private is never stored.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
+
+from practices.models import ContentVersion
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+EXCLUDED_PREFIXES = ("/admin/", "/bench/")
+
+
+def is_cacheable_request(request):
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path_info.startswith(EXCLUDED_PREFIXES)
+    )
+
+
+def is_cacheable_response(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not has_vary_header(response, "Cookie")
+        and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+    )
+
+
+def cache_key(request, version, next_due):
+    due = next_due.timestamp() if next_due else 0
+    return f"page:{version}:{due}:{request.get_full_path()}"
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            response = self.get_response(request)
+            self.after_change(request, response)
+            return response
+
+        key = cache_key(request, *ContentVersion.objects.current())
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        if is_cacheable_response(response):
+            # Visitors and shared caches may keep the page but must ask again each time:
+            # the ETag then answers 304 while the content is unchanged.
+            patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+            set_response_etag(response)
+            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    def after_change(self, request, response):
+        if request.method not in UNSAFE_METHODS:
+            if settings.SESSION_COOKIE_NAME in request.COOKIES and not response.has_header(
+                "Cache-Control"
+            ):
+                patch_cache_control(response, private=True)
+            return
+        # Whatever an editor changed in the admin (levers, fiches, sectors, bulk
+        # actions, imports, reverts), cached public pages must not show it late.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            ContentVersion.objects.bump()

@@ -1,0 +1,151 @@
+"""The public pages in a real browser: search, filters, keyboard, axe-core, small screens."""
+
+import re
+
+import pytest
+
+from tests.factories import make_lever, make_practice
+
+# Territories come from a migration: serialized_rollback restores them after each flush.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PAGE_TYPES = {
+    "accueil": "/",
+    "liste": "/pratiques/",
+    "liste filtrée sans résultat": "/pratiques/?levier=spaser&q=cafe&region=53",
+    "liste avec erreurs": "/pratiques/?levier=inconnu&annee=abc",
+    "pratique": "/pratiques/mayotte-achat-socialement-responsable/",
+    "leviers": "/leviers/",
+    "levier": "/leviers/spaser/",
+    "départements": "/departements/",
+    "département": "/departements/976/",
+    "département sans pratique": "/departements/2A/",
+    "fiches": "/fiches/",
+    "fiche": "/fiches/kit-departementaless-12-commande-publique-responsable/",
+    "404": "/pratiques/nexiste-pas/",
+}
+
+
+@pytest.fixture
+def site(live_server, content):
+    return live_server.url
+
+
+def focused(page):
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            return {tag: el.tagName.toLowerCase(), name: el.getAttribute('name'),
+                    value: el.getAttribute('value'), text: el.textContent.trim(),
+                    href: el.getAttribute('href'),
+                    outline: getComputedStyle(el).outlineStyle};
+        }"""
+    )
+
+
+def tab_until(page, predicate, limit=80):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if predicate(element):
+            return element
+    raise AssertionError("focus never reached the expected element")
+
+
+def test_a_person_searches_ticks_a_lever_and_opens_a_practice(page, site):
+    page.goto(site + "/")
+    page.get_by_label("Rechercher une pratique").fill("café")
+    page.get_by_role("button", name="Rechercher").click()
+    assert re.search(r"/pratiques/\?q=caf", page.url)
+    assert page.locator("#resultats").inner_text() == "1 pratique"
+    assert "Ille-et-Vilaine" in page.locator(".card").inner_text()
+
+    page.goto(site + "/pratiques/")
+    page.get_by_label("Clauses sociales (3)").check()
+    page.get_by_role("button", name="Appliquer les filtres").click()
+    assert "levier=clauses-sociales" in page.url
+    assert page.locator("#resultats").inner_text() == "3 pratiques"
+    assert page.get_by_label("Clauses sociales (3)").is_checked()
+
+    page.get_by_label("Mayotte (976) (1)").check()
+    page.get_by_role("button", name="Appliquer les filtres").click()
+    assert page.locator("#resultats").inner_text() == "1 pratique"
+    page.get_by_role("link", name="Département : Mayotte (976) (retirer ce critère)").click()
+    assert page.locator("#resultats").inner_text() == "3 pratiques"
+
+    page.get_by_role("link", name=re.compile("Achat socialement responsable")).click()
+    assert page.url.endswith("/pratiques/mayotte-achat-socialement-responsable/")
+    assert "Achat socialement responsable" in page.locator("h1").inner_text()
+    assert page.locator(".key-figure").count() >= 1
+
+
+def test_a_person_paginates_and_keeps_the_filters(page, live_server):
+    lever = make_lever(name="Insertion", slug="insertion")
+    for n in range(15):
+        make_practice(title=f"Pratique d'insertion {n:02d}", levers=[lever])
+    page.goto(live_server.url + "/pratiques/?levier=insertion")
+    assert page.locator("#resultats").inner_text() == "15 pratiques"
+    assert page.locator(".card").count() == 12
+    page.get_by_role("link", name="Page suivante").click()
+    assert "levier=insertion" in page.url and "page=2" in page.url
+    assert page.locator(".card").count() == 3
+    assert page.get_by_label("Insertion (15)").is_checked()
+    page.get_by_role("link", name="Page précédente").click()
+    assert page.locator(".card").count() == 12
+
+
+def test_keyboard_only_skip_link_filters_and_enter(page, site):
+    page.goto(site + "/pratiques/")
+    page.keyboard.press("Tab")
+    skip = focused(page)
+    assert skip["text"] == "Aller au contenu" and skip["outline"] != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenu"
+
+    search = tab_until(page, lambda el: el["name"] == "q")
+    assert search["outline"] != "none"
+    page.keyboard.type("clause")
+    checkbox = tab_until(page, lambda el: el["name"] == "levier" and el["value"] == "spaser")
+    assert checkbox["outline"] != "none"
+    page.keyboard.press("Space")
+    tab_until(page, lambda el: el["text"] == "Appliquer les filtres")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"levier=spaser"))
+    assert "q=clause" in page.url
+    assert page.locator("#resultats").inner_text() == "1 pratique"
+
+    tab_until(page, lambda el: (el["href"] or "").startswith("/pratiques/meurthe"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/pratiques/meurthe-et-moselle-spaser-2021-2026/$"))
+
+
+@pytest.mark.parametrize("url", PAGE_TYPES.values(), ids=PAGE_TYPES.keys())
+def test_every_page_type_has_zero_axe_violations(page, site, axe_violations, url):
+    page.goto(site + url)
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("url", PAGE_TYPES.values(), ids=PAGE_TYPES.keys())
+def test_no_horizontal_scroll_at_320_pixels(browser, site, url):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        page.goto(site + url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()
+
+
+def test_pages_work_without_javascript(browser, site):
+    context = browser.new_context(locale="fr-FR", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site + "/pratiques/")
+        page.get_by_label("Commerce équitable (1)").check()
+        page.get_by_role("button", name="Appliquer les filtres").click()
+        assert page.locator("#resultats").inner_text() == "1 pratique"
+    finally:
+        context.close()

@@ -1,0 +1,81 @@
+"""« Enregistrer comme nouveau brouillon »: start a practice from an existing one."""
+
+import pytest
+
+from practices import workflow
+from practices.models import Partner, Practice
+from tests.factories import (
+    make_lever,
+    make_practice,
+    make_sector,
+    make_staff,
+    practice_admin_form_data,
+)
+
+pytestmark = pytest.mark.django_db
+
+EDITORS = "Éditeurs"
+
+
+@pytest.fixture
+def original():
+    partner = Partner.objects.create(name="Une SIAE", slug="une-siae")
+    return make_practice(
+        levers=[make_lever(), make_lever()],
+        sectors=[make_sector()],
+        partners=[partner],
+        figures=[("salariés", 913), ("collèges", 122)],
+        slug="modele",
+        title="Modèle",
+    )
+
+
+def assert_is_a_draft_copy(copy, original):
+    assert copy.pk != original.pk
+    assert copy.slug != original.slug
+    assert copy.status == Practice.Status.DRAFT
+    assert copy.published_at is None
+    assert copy.deleted_at is None
+    assert set(copy.levers.all()) == set(original.levers.all())
+    assert set(copy.sectors.all()) == set(original.sectors.all())
+    assert set(copy.partners.all()) == set(original.partners.all())
+    assert [(f.label, f.value) for f in copy.key_figures.all()] == [
+        (f.label, f.value) for f in original.key_figures.all()
+    ]
+    assert not Practice.objects.published().filter(pk=copy.pk).exists()
+
+
+def test_save_as_new_draft_button_creates_a_draft_and_leaves_the_original(client, original):
+    client.force_login(make_staff(EDITORS))
+    page = client.get(f"/admin/practices/practice/{original.pk}/change/").content.decode()
+    assert "Enregistrer comme nouveau brouillon" in page
+    data = practice_admin_form_data(original, title="Modèle adapté", _saveasnew="1")
+    response = client.post(f"/admin/practices/practice/{original.pk}/change/", data)
+    assert response.status_code == 302
+    copy = Practice.objects.get(title="Modèle adapté")
+    assert copy.slug == "modele-copie"
+    assert_is_a_draft_copy(copy, original)
+    original.refresh_from_db()
+    assert (original.title, original.status) == ("Modèle", Practice.Status.PUBLISHED)
+    assert original.key_figures.count() == 2
+
+
+def test_duplicate_action_makes_unique_slugs(client, original):
+    client.force_login(make_staff(EDITORS))
+    for _ in range(2):
+        client.post(
+            "/admin/practices/practice/",
+            {"action": "duplicate_selected", "_selected_action": [original.pk]},
+        )
+    copies = Practice.objects.exclude(pk=original.pk).order_by("pk")
+    assert [c.slug for c in copies] == ["modele-copie", "modele-copie-2"]
+    for copy in copies:
+        assert_is_a_draft_copy(copy, original)
+        assert copy.title == "Modèle (copie)"
+        assert "salaries" in copy.search_text
+
+
+def test_duplicate_records_who_made_the_copy(original):
+    editor = make_staff(EDITORS)
+    copy = workflow.duplicate_as_draft(original, editor)
+    assert copy.history.first().history_user == editor

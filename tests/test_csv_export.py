@@ -1,0 +1,160 @@
+"""/pratiques/export.csv: the filtered list as a French spreadsheet file."""
+
+import csv
+import io
+
+import pytest
+from django.http import QueryDict
+from django.utils import timezone
+
+from practices.exports import COLUMNS
+from practices.filters import PracticeFilter
+from practices.models import Contribution, Practice
+
+from .factories import make_lever, make_practice
+
+URL = "/pratiques/export.csv"
+ILLE_ET_VILAINE = "ille-et-vilaine-territoire-commerce-equitable"
+
+
+def download(client, query=""):
+    response = client.get(f"{URL}?{query}" if query else URL)
+    assert response.status_code == 200
+    assert response.streaming, "the export must be streamed"
+    return response, b"".join(response.streaming_content)
+
+
+def read(raw):
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 byte order mark, for Excel"
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+
+
+def export(client, query=""):
+    _, raw = download(client, query)
+    header, *rows = read(raw)
+    assert header == COLUMNS
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def list_filter_slugs(query):
+    filterset = PracticeFilter(QueryDict(query) or None, queryset=Practice.objects.published())
+    return list(filterset.qs.values_list("slug", flat=True))
+
+
+def test_file_is_a_utf8_semicolon_csv_with_french_columns(client, content):
+    response, raw = download(client)
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="pratiques.csv"'
+    header, *rows = read(raw)
+    assert header[:3] == ["Identifiant", "Titre", "Résumé"]
+    assert "Code département" in header
+    assert len(rows) == 4
+    assert raw.count(b"\r\n") >= 5
+
+
+def test_accents_and_values_are_intact(client, content):
+    (row,) = export(client, "levier=commerce-equitable")
+    practice = Practice.objects.get(slug=ILLE_ET_VILAINE)
+
+    assert row["Identifiant"] == ILLE_ET_VILAINE
+    assert row["Titre"] == practice.title
+    assert "équitable" in row["Titre"]
+    assert row["Résumé"] == practice.summary
+    assert row["Code département"] == "35"
+    assert row["Département"] == "Ille-et-Vilaine"
+    assert row["Région"] == "Bretagne"
+    assert "Commerce équitable" in row["Leviers"].split(" | ")
+    assert row["Type de collectivité"] == "Département"
+    assert row["Année de début"] == str(practice.start_year)
+    assert row["Fiche source"].endswith("fiche n°12 : " + practice.source_fiche.title)
+    assert row["Adresse"] == f"http://testserver/pratiques/{ILLE_ET_VILAINE}/"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "levier=spaser",
+        "levier=clauses-sociales&levier=commerce-equitable",
+        "region=32",
+        "departement=976",
+        "annee=2016",
+        "q=insertion",
+        "tri=titre",
+    ],
+)
+def test_rows_are_the_list_filter_results_in_order(client, content, query):
+    assert [row["Identifiant"] for row in export(client, query)] == list_filter_slugs(query)
+
+
+def test_unpublished_practices_and_personal_data_are_left_out(client, db):
+    now = timezone.now()
+    visible = make_practice(slug="visible", figures=[("salariés en insertion", 913)])
+    Contribution.objects.create(
+        practice=visible, contributor_name="Camille Secret", contributor_email="c@secret.example"
+    )
+    make_practice(slug="brouillon", status=Practice.Status.DRAFT)
+    make_practice(slug="proposee", status=Practice.Status.PROPOSED)
+    make_practice(slug="programmee", published_at=now + timezone.timedelta(days=1))
+    make_practice(slug="supprimee", deleted_at=now)
+
+    _, raw = download(client)
+    rows = read(raw)[1:]
+
+    assert [row[0] for row in rows] == ["visible"]
+    assert "salariés en insertion : 913" in rows[0][COLUMNS.index("Chiffres clés")]
+    assert b"Secret" not in raw
+    assert b"secret.example" not in raw
+
+
+def test_cells_that_look_like_formulas_are_neutralised(client, db):
+    make_practice(title='=HYPERLINK("http://malveillant.example")', slug="formule")
+
+    (row,) = export(client)
+
+    assert row["Titre"].startswith("'=")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("levier=inconnu", "« inconnu » ne fait pas partie des choix proposés."),
+        ("annee=1500", "Indiquez une année à partir de 1990."),
+        ("q=%00", "caractères non autorisés"),
+    ],
+)
+def test_bad_parameters_get_a_400_with_a_french_message(client, db, query, message):
+    response = client.get(f"{URL}?{query}")
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_export_runs_a_constant_number_of_queries(client, db, django_assert_max_num_queries):
+    levers = [make_lever(), make_lever()]
+    for _ in range(30):
+        make_practice(levers=levers, figures=[("personnes", 3)])
+
+    client.get("/api/")  # one-off set-up (the page cache's content version row)
+    # Content version, rows in one chunk, then one prefetch each for levers, sectors
+    # and key figures.
+    with django_assert_max_num_queries(5):
+        _, raw = download(client)
+    assert len(read(raw)) == 31
+
+
+def test_export_streams_in_chunks(client, db, django_assert_max_num_queries, monkeypatch):
+    monkeypatch.setattr("practices.exports.CHUNK_SIZE", 10)
+    for _ in range(25):
+        make_practice(levers=[make_lever()])
+
+    client.get("/api/")
+    # Content version, then three chunks of rows, each with its three prefetches.
+    with django_assert_max_num_queries(13):
+        _, raw = download(client)
+    assert len(read(raw)) == 26
+
+
+def test_export_is_read_only(client, db):
+    assert client.post(URL).status_code == 405

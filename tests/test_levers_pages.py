@@ -1,0 +1,78 @@
+"""Levers: /leviers/ and /leviers/<slug>/."""
+
+from levers.models import LegalBasis, Resource
+from practices.models import Practice
+
+from .factories import make_fiche, make_lever, make_practice
+
+
+def page(response):
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_lever_list_groups_levers_by_family_with_practice_counts(client, content):
+    html = page(client.get("/leviers/"))
+    assert "Cibler les structures de l&#x27;ESS" in html
+    assert "S&#x27;organiser au sein de la collectivité" in html
+    assert "Développer les achats innovants" in html
+    assert 'href="/leviers/clauses-sociales/"' in html
+    assert "3 pratiques publiées" in html
+
+
+def test_lever_page_explains_it_and_lists_its_practices(client, content):
+    response = client.get("/leviers/commerce-equitable/")
+    html = page(response)
+    assert "<h1>Commerce équitable</h1>" in html
+    assert "Quand l'utiliser" in html
+    assert [p.slug for p in response.context["practices"]] == [
+        "ille-et-vilaine-territoire-commerce-equitable"
+    ]
+    assert 'href="/pratiques/?levier=commerce-equitable"' in html
+    assert "fiche n°12" in html
+
+
+def test_spaser_page_shows_both_thresholds_with_their_dates(client, content):
+    html = page(client.get("/leviers/spaser/"))
+    assert "100 millions" in html and "50 millions" in html
+    hundred = html.index("Seuil de 100 millions")
+    fifty = html.index("Seuil abaissé à 50 millions")
+    assert hundred < fifty
+    assert "jusqu'au 31 décembre 2022" in html[hundred:fifty]
+    assert "En vigueur depuis le 1<sup>er</sup> janvier 2023" in html[fifty:]
+    assert html.count('href="https://www.legifrance.gouv.fr/') >= 3
+
+
+def test_lever_page_lists_only_published_practices_and_resources(client, db):
+    lever = make_lever()
+    shown = make_practice(levers=[lever])
+    make_practice(levers=[lever], status=Practice.Status.DRAFT, published_at=None)
+    Resource.objects.create(lever=lever, title="Guide test", url="https://guide.example")
+    response = client.get(lever.get_absolute_url())
+    assert [p.slug for p in response.context["practices"]] == [shown.slug]
+    assert 'href="https://guide.example"' in page(response)
+
+
+def test_lever_without_practice_invites_a_contribution(client, db):
+    html = page(client.get(make_lever().get_absolute_url()))
+    assert "Aucune pratique publiée" in html
+    assert 'href="/proposer/"' in html
+
+
+def test_unknown_lever_is_a_404(client, db):
+    assert client.get("/leviers/inconnu/").status_code == 404
+
+
+def test_lever_pages_query_count_does_not_grow(client, db, django_assert_max_num_queries):
+    levers = [make_lever() for _ in range(5)]
+    for lever in levers:
+        LegalBasis.objects.create(lever=lever, code="L1", title="Article")
+        make_fiche().levers.add(lever)
+    for i in range(30):
+        make_practice(levers=levers[: 1 + i % 5])
+    with django_assert_max_num_queries(4):
+        client.get("/leviers/")
+    url = levers[0].get_absolute_url()
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    assert len(response.context["practices"]) == 30

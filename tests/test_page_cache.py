@@ -1,0 +1,165 @@
+"""Anonymous pages are cacheable, cached, and never stale after an edit."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.utils import timezone
+
+from levers.models import Lever
+from practices.models import ContentVersion, Practice
+from tests.factories import make_practice
+
+PUBLIC_PAGES = ["/", "/pratiques/", "/pratiques/?levier=marches-reserves", "/leviers/"]
+
+
+def retitle_behind_the_cache(practice, title):
+    """Change a title without telling the cache, to see whether a page came from it."""
+    table = Practice._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET title = %s WHERE id = %s", [title, practice.pk])  # noqa: S608
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def practice(content):
+    return make_practice(levers=[Lever.objects.get(slug="marches-reserves")], title="Titre initial")
+
+
+@pytest.fixture
+def staff_client(client, db):
+    user = get_user_model().objects.create_user("editrice", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("url", [*PUBLIC_PAGES, "/pratiques/{slug}/"])
+def test_anonymous_pages_open_no_session_set_no_cookie_and_do_not_vary_on_cookies(
+    client, practice, url
+):
+    response = client.get(url.format(slug=practice.slug))
+    assert response.status_code == 200
+    assert not response.cookies
+    assert "Cookie" not in response.get("Vary", "")
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    assert "public" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("url", [*PUBLIC_PAGES, "/pratiques/{slug}/"])
+def test_unchanged_pages_are_answered_304_with_their_etag(client, practice, url):
+    url = url.format(slug=practice.slug)
+    etag = client.get(url)["ETag"]
+    response = client.get(url, headers={"if-none-match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_a_cached_page_costs_one_query(client, practice, django_assert_num_queries):
+    client.get("/pratiques/")
+    with django_assert_num_queries(1):
+        assert client.get("/pratiques/").status_code == 200
+
+
+def test_an_edit_shows_at_once(client, practice):
+    url = practice.get_absolute_url()
+    assert "Titre initial" in client.get(url).content.decode()
+    assert "Titre initial" in client.get("/pratiques/").content.decode()
+
+    practice.title = "Titre corrigé"
+    practice.save()
+
+    assert "Titre corrigé" in client.get(url).content.decode()
+    assert "Titre corrigé" in client.get("/pratiques/").content.decode()
+
+
+def test_pages_are_served_from_the_cache_until_content_changes(client, practice):
+    url = practice.get_absolute_url()
+    client.get(url)
+    retitle_behind_the_cache(practice, "Titre modifié en douce")
+    assert "Titre initial" in client.get(url).content.decode()
+
+    ContentVersion.objects.bump()
+    assert "Titre modifié en douce" in client.get(url).content.decode()
+
+
+def test_bulk_updates_and_unpublishing_make_cached_pages_stale(client, practice):
+    client.get("/pratiques/")
+    Practice.objects.filter(pk=practice.pk).update(title="Titre en masse")
+    assert "Titre en masse" in client.get("/pratiques/").content.decode()
+
+    practice.refresh_from_db()
+    practice.unpublish()
+    practice.save()
+    assert "Titre en masse" not in client.get("/pratiques/").content.decode()
+
+
+def test_any_change_an_editor_posts_in_the_admin_makes_cached_pages_stale(staff_client, practice):
+    from django.test import Client
+
+    visitor = Client()
+    lever = Lever.objects.get(slug="marches-reserves")
+    assert lever.name in visitor.get("/leviers/").content.decode()
+
+    # A change that does not go through Practice.save(): still the old page…
+    Lever.objects.filter(pk=lever.pk).update(name="Marchés réservés (renommé)")
+    assert "Marchés réservés (renommé)" not in visitor.get("/leviers/").content.decode()
+    # …until an editor posts anything in the admin (here, an invalid form).
+    staff_client.post(f"/admin/levers/lever/{lever.pk}/change/", {})
+    assert "Marchés réservés (renommé)" in visitor.get("/leviers/").content.decode()
+
+
+def test_visitors_posting_a_proposal_do_not_empty_the_cache(client, practice):
+    version = ContentVersion.objects.current()
+    client.post("/proposer/", {})
+    assert ContentVersion.objects.current() == version
+
+
+def test_a_scheduled_publication_appears_when_due_without_any_edit(client, practice):
+    due = timezone.now() + timedelta(hours=1)
+    make_practice(title="Pratique programmée", published_at=due)
+    assert "Pratique programmée" not in client.get("/pratiques/").content.decode()
+
+    later = due + timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert "Pratique programmée" in client.get("/pratiques/").content.decode()
+
+
+def test_staff_never_get_a_cached_page(client, staff_client, practice):
+    from django.test import Client
+
+    url = practice.get_absolute_url()
+    Client().get(url)
+    retitle_behind_the_cache(practice, "Titre vu par les éditeurs")
+    response = staff_client.get(url)
+    assert "Titre vu par les éditeurs" in response.content.decode()
+    assert "public" not in response.get("Cache-Control", "")
+
+
+def test_pages_with_a_csrf_token_are_never_cached(client, content):
+    from django.core.cache import cache
+
+    first = client.get("/proposer/")
+    assert first.status_code == 200
+    assert "csrfmiddlewaretoken" in first.content.decode()
+    assert "public" not in first.get("Cache-Control", "")
+    assert not [key for key in cache._cache if "/proposer/" in key]
+
+
+def test_nothing_is_cached_when_the_page_cache_is_off(client, practice, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = practice.get_absolute_url()
+    client.get(url)
+    retitle_behind_the_cache(practice, "Titre sans cache")
+    assert "Titre sans cache" in client.get(url).content.decode()
+
+
+def test_pages_are_gzipped_for_browsers_that_accept_it(client, practice):
+    response = client.get("/pratiques/", headers={"accept-encoding": "gzip, br"})
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]

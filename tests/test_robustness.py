@@ -1,0 +1,149 @@
+"""No input makes a public page fail: arbitrary, huge, NUL-laden, repeated or unknown
+parameters and path segments get 200, 400 or 404 (a redirect for paths), never 500.
+
+Property-based (hypothesis), unmarked so that it runs on SQLite and on PostgreSQL
+(where NUL bytes and overflowing integers break queries that SQLite lets through).
+Bounded: a few dozen examples per test, well under a minute in all.
+"""
+
+from urllib.parse import quote, urlencode
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+LIST_URLS = ["/pratiques/", "/pratiques/flux/", "/pratiques/export.csv", "/api/pratiques/"]
+PARAMETERS = [
+    "levier",
+    "departement",
+    "region",
+    "secteur",
+    "type_collectivite",
+    "annee",
+    "q",
+    "tri",
+    "page",
+    "format",
+    "page_size",
+    "inconnu",
+]
+OTHER_URLS = [
+    "/",
+    "/departements/",
+    "/leviers/",
+    "/fiches/",
+    "/donnees/",
+    "/proposer/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/api/",
+    "/api/leviers/",
+    "/api/departements/",
+    "/api/openapi.json",
+    "/healthz",
+]
+PATH_TEMPLATES = [
+    "/pratiques/{}/",
+    "/leviers/{}/",
+    "/fiches/{}/",
+    "/departements/{}/",
+    "/api/pratiques/{}/",
+    "/api/{}",
+]
+NASTY = [
+    "99999999999999999999999",
+    "-99999999999999999999999",
+    "-1",
+    "0",
+    "1e400",
+    "NaN",
+    "inf",
+    "2020.5",
+    "\x00",
+    "a\x00b",
+    "%00",
+    "' OR 1=1 --",
+    "clauses-sociales",
+    "marches-reserves",
+    "2A",
+    "976",
+    "62",
+    "32",
+    "pertinence",
+    "titre",
+    "récent",
+    "restauration & collective:*",
+    "!()|&:*<>",
+    "é" * 300,
+    "x" * 5000,
+    "",
+    " ",
+    "\ud7ff",
+    "😀",
+]
+values = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=40),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+)
+queries = st.lists(st.tuples(st.sampled_from(PARAMETERS), values), max_size=8)
+OK = {200, 400, 404}
+EXAMPLES = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def fetch(client, url):
+    response = client.get(url)
+    if response.streaming:
+        # The CSV export is streamed: an error would only show while reading it.
+        b"".join(response.streaming_content)
+    return response
+
+
+@pytest.fixture
+def site(client, content):
+    return client
+
+
+@EXAMPLES
+@given(url=st.sampled_from(LIST_URLS), query=queries)
+def test_lists_feed_export_and_api_never_fail_on_any_parameters(site, url, query):
+    response = fetch(site, f"{url}?{urlencode(query)}")
+    assert response.status_code in OK, (url, query, response.status_code)
+
+
+@EXAMPLES
+@given(url=st.sampled_from(OTHER_URLS), query=queries)
+def test_other_public_pages_ignore_unknown_parameters(site, url, query):
+    response = fetch(site, f"{url}?{urlencode(query)}")
+    assert response.status_code in OK, (url, query, response.status_code)
+
+
+@EXAMPLES
+@given(template=st.sampled_from(PATH_TEMPLATES), segment=values)
+def test_any_slug_or_code_in_a_path_is_found_or_not_found(site, template, segment):
+    response = fetch(site, template.format(quote(segment, safe="")))
+    # Lower-case department codes are redirected to their canonical address.
+    assert response.status_code in OK | {301}, (template, segment, response.status_code)
+
+
+@pytest.mark.parametrize("url", LIST_URLS)
+@pytest.mark.parametrize(
+    "query",
+    [
+        "annee=99999999999999999999999",
+        "page=99999999999999999999999",
+        "q=%00",
+        "levier=%00",
+        "departement=%00&departement=62&departement=62",
+        "region=99999999999999999999999",
+        "tri=%00",
+        "q=" + "x" * 10_000,
+    ],
+)
+def test_known_troublemakers_are_refused_or_ignored(site, url, query):
+    response = fetch(site, f"{url}?{query}")
+    assert response.status_code in OK
