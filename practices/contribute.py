@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.core.validators import ProhibitNullCharactersValidator, URLValidator
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -41,6 +41,13 @@ LINK_MAX_LENGTH = 500
 LINKS_MAX_LENGTH = MAX_LINKS * (LINK_MAX_LENGTH + 2)
 KEY_FIGURE_ROWS = 3
 HONEYPOT = "site_web"
+AUTOCOMPLETE = {
+    "authority_name": "organization",
+    "contributor_name": "name",
+    "contributor_role": "organization-title",
+    "contributor_email": "email",
+    "title": "off",
+}
 
 
 def _has_control_characters(raw):
@@ -67,33 +74,35 @@ class TextField(forms.CharField):
             },
         )
         super().__init__(max_length=max_length, **kwargs)
-        # Control characters, NUL included, get the form's clearer message instead.
-        self.validators = [
-            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
-        ]
         if single_line:
             self.validators.append(reject_line_breaks)
 
 
-class RejectControlCharactersMixin:
-    """Every field's raw value is checked for NUL and control characters.
+def _guarded(clean):
+    def clean_without_control_characters(value):
+        if _has_control_characters(value):
+            raise ValidationError(CONTROL_CHARS_MESSAGE, code="control_characters")
+        return clean(value)
 
-    They are reported with one clear message, whatever the field, and never reach a
-    query (PostgreSQL refuses NUL outright).
+    return clean_without_control_characters
+
+
+class RejectControlCharactersMixin:
+    """Every field's raw value is checked for NUL and control characters first.
+
+    They get one clear message, whatever the field, and never reach a query (PostgreSQL
+    refuses NUL outright): the check runs before the field's own cleaning, which for a
+    choice of department or lever queries the database.
     """
 
     exempt_from_control_check = ()
 
-    def full_clean(self):
-        super().full_clean()
-        if not self.is_bound or self._errors is None:
-            return
-        for name in self.fields:
-            if name in self.exempt_from_control_check:
-                continue
-            if _has_control_characters(self[name].data):
-                self._errors[name] = self.error_class([CONTROL_CHARS_MESSAGE])
-                self.cleaned_data.pop(name, None)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # self.fields holds this form's own copies: wrapping them changes no other form.
+        for name, field in self.fields.items():
+            if name not in self.exempt_from_control_check:
+                field.clean = _guarded(field.clean)
 
 
 class FrenchDecimalField(forms.DecimalField):
@@ -105,7 +114,14 @@ class FrenchDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
-class ProposalForm(RejectControlCharactersMixin, forms.Form):
+class PublicForm(RejectControlCharactersMixin, forms.Form):
+    def __init__(self, *args, **kwargs):
+        # Labels are followed by their field, not by a colon.
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ProposalForm(PublicForm):
     # The authority
     authority_type = forms.ChoiceField(
         label="Type de collectivité",
@@ -236,14 +252,11 @@ class ProposalForm(RejectControlCharactersMixin, forms.Form):
     exempt_from_control_check = (HONEYPOT,)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["department"].label_from_instance = lambda d: f"{d.code} – {d.name}"
-        for name in ("authority_name", "contributor_name", "title"):
-            self.fields[name].widget.attrs.setdefault("autocomplete", "off")
-        self.fields["contributor_name"].widget.attrs["autocomplete"] = "name"
-        self.fields["contributor_email"].widget.attrs["autocomplete"] = "email"
-        self.fields["contributor_role"].widget.attrs["autocomplete"] = "organization-title"
+        # The person's own details are autofillable (WCAG 1.3.5), the practice is not.
+        for name, token in AUTOCOMPLETE.items():
+            self.fields[name].widget.attrs["autocomplete"] = token
 
     def is_spam(self):
         return bool(self.data.get(HONEYPOT))
@@ -298,11 +311,7 @@ class ProposalForm(RejectControlCharactersMixin, forms.Form):
         )
 
 
-class KeyFigureForm(RejectControlCharactersMixin, forms.Form):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
+class KeyFigureForm(PublicForm):
     label = TextField(
         label="Ce que l'on compte",
         max_length=160,
@@ -383,13 +392,18 @@ class ProposalRateLimit:
         return (cache.get(self.key) or 0) >= self.limit
 
     def hit(self):
-        # add() starts the window only if it is not running yet; incr() is atomic in
-        # shared caches (Redis, Memcached).
+        """Count one proposal; False when it goes over the limit.
+
+        add() starts the window only if it is not running yet; incr() is atomic in shared
+        caches (Redis, Memcached), so concurrent proposals cannot all slip under the limit.
+        """
         cache.add(self.key, 0, RATE_WINDOW_SECONDS)
         try:
-            cache.incr(self.key)
+            count = cache.incr(self.key)
         except ValueError:  # expired between add() and incr()
             cache.set(self.key, 1, RATE_WINDOW_SECONDS)
+            count = 1
+        return count <= self.limit
 
 
 def too_many_requests(request):
@@ -503,7 +517,8 @@ def propose(request):
         # Both validated, so that every error is shown at once.
         form_valid, figures_valid = form.is_valid(), figures.is_valid()
         if form_valid and figures_valid:
-            rate_limit.hit()
+            if not rate_limit.hit():
+                return too_many_requests(request)
             contribution = form.submit(figures.key_figures())
             logger.info(
                 "New proposal: contribution %s, %s.", contribution.pk, contribution.practice

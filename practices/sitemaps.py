@@ -16,6 +16,8 @@ class StaticSitemap(Sitemap):
             "levers:list",
             "practices:department_list",
             "levers:fiche_list",
+            "practices:propose",
+            "practices:open_data",
         ]
 
     def location(self, item):

@@ -100,8 +100,12 @@ def practice_detail(request, slug):
     related = (
         Practice.objects.published()
         .exclude(pk=practice.pk)
-        .filter(Q(levers__in=lever_ids) | Q(department=practice.department_id))
-        .distinct()
+        # A subquery rather than a join: no DISTINCT, so PostgreSQL walks the newest
+        # practices and stops at four (a join + DISTINCT sorted thousands of rows).
+        .filter(
+            Q(pk__in=Practice.levers.through.objects.filter(lever__in=lever_ids).values("practice"))
+            | Q(department=practice.department_id)
+        )
         .for_cards()
         .order_by("-published_at", "-pk")[:4]
     )

@@ -96,6 +96,20 @@ def _plain_http_live_server():
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    # Once Playwright's sync API has started, tests see new connection objects (asgiref
+    # keys them by context) that lack the database snapshot taken at set-up, so
+    # serialized_rollback silently restored nothing and the migration-made territories
+    # vanished after the first browser test. Keep the snapshot on every connection.
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+
+
 @pytest.fixture
 def content(db):
     """The reference content of fixtures/, as `make run` loads it."""

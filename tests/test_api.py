@@ -90,6 +90,15 @@ def test_api_lists_the_same_practices_as_the_list_filter(client, content, query)
     assert all_slugs(client, query) == expected
 
 
+@pytest.mark.parametrize(
+    "query", ["", "levier=clauses-sociales", "region=53&tri=titre", "q=insertion"]
+)
+def test_api_lists_what_the_html_list_page_shows(client, content, query):
+    page = client.get(f"/pratiques/?{query}")
+
+    assert all_slugs(client, query) == [p.slug for p in page.context["practices"]]
+
+
 def test_detail_gives_one_published_practice_with_its_description(client, content):
     data = get_json(client, f"/api/pratiques/{ILLE_ET_VILAINE}/")
 

@@ -15,6 +15,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from practices.contribute import CONTROL_CHARS_MESSAGE
@@ -182,7 +183,8 @@ def test_failing_mail_server_loses_nothing_and_still_confirms(client, lever, edi
     assert "Could not send the acknowledgement" in caplog.text
 
 
-@pytest.mark.django_db(transaction=True)
+# Departments come from a migration: serialized_rollback restores them after a flush.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_proposal_is_committed_before_any_email_is_sent(lever, editors):
     seen = []
 
@@ -279,6 +281,18 @@ def test_rate_limit_answers_a_french_429_page(client, lever, settings):
     assert other.status_code == 302
     # Reading the form is never limited.
     assert client.get(URL).status_code == 200
+
+
+def test_rate_limit_holds_when_concurrent_requests_pass_the_first_check(
+    client, lever, settings, monkeypatch
+):
+    settings.PORTAL_PROPOSALS_PER_HOUR = 1
+    # As if both requests had been checked before either was counted.
+    monkeypatch.setattr("practices.contribute.ProposalRateLimit.exceeded", lambda self: False)
+
+    assert post(client, proposal_data(lever)).status_code == 302
+    assert post(client, proposal_data(lever)).status_code == 429
+    assert Practice.objects.count() == 1
 
 
 def test_rate_limit_counts_the_client_behind_trusted_proxies(client, lever, settings):
@@ -428,6 +442,22 @@ def test_control_characters_are_refused_with_a_clear_message(client, lever, fiel
     assert response.status_code == 200
     assert CONTROL_CHARS_MESSAGE in page_text(response)
     assert not Practice.objects.exists()
+
+
+def test_nul_bytes_never_reach_the_database(client, lever):
+    values = proposal_data(lever, department="3\x005", levers=["marches\x00"])
+    values["sectors"] = ["a\x00"]
+    values["chiffres-0-label"] = "\x00"
+
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, values)
+
+    assert response.status_code == 200
+    form, figures = response.context["form"], response.context["figures"]
+    for name in ("department", "levers", "sectors"):
+        assert form.errors[name] == [CONTROL_CHARS_MESSAGE]
+    assert figures.forms[0].errors["label"] == [CONTROL_CHARS_MESSAGE]
+    assert not [q["sql"] for q in queries.captured_queries if "\x00" in q["sql"]]
 
 
 def test_tabs_and_line_breaks_are_allowed_in_the_summary(client, lever):

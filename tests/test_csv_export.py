@@ -88,6 +88,16 @@ def test_rows_are_the_list_filter_results_in_order(client, content, query):
     assert [row["Identifiant"] for row in export(client, query)] == list_filter_slugs(query)
 
 
+@pytest.mark.parametrize(
+    "query", ["", "levier=clauses-sociales", "region=53&tri=titre", "q=insertion"]
+)
+def test_rows_are_what_the_html_list_page_shows(client, content, query):
+    page = client.get(f"/pratiques/?{query}")
+
+    expected = [p.slug for p in page.context["practices"]]
+    assert [row["Identifiant"] for row in export(client, query)] == expected
+
+
 def test_unpublished_practices_and_personal_data_are_left_out(client, db):
     now = timezone.now()
     visible = make_practice(slug="visible", figures=[("salariés en insertion", 913)])

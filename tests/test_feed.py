@@ -56,6 +56,14 @@ def test_feed_lists_the_same_practices_as_the_list_filter(client, content, query
     assert entry_slugs(feed(client, query)) == list_filter_slugs(query)
 
 
+@pytest.mark.parametrize("query", ["", "levier=clauses-sociales", "region=53", "q=insertion"])
+def test_feed_follows_what_the_html_list_page_shows(client, content, query):
+    page = client.get(f"/pratiques/?{query}")
+
+    listed = {p.slug for p in page.context["practices"]}
+    assert set(entry_slugs(feed(client, query))) == listed
+
+
 def test_lever_feed_follows_only_that_lever(client, content):
     root = feed(client, "levier=commerce-equitable")
 

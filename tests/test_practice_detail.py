@@ -26,7 +26,7 @@ def test_practice_page_shows_summary_authority_department_and_dates(client, cont
     assert 'href="/departements/62/"' in page
     assert "Hauts-de-France" in page
     assert "depuis 2018" in page
-    assert "Publiée le 1 juin 2021" in page
+    assert "Publiée le 1<sup>er</sup> juin 2021" in page
 
 
 def test_key_figures_are_shown_as_figures(client, content):

@@ -130,6 +130,8 @@ def test_sitemap_lists_public_pages_only(client, content):
         if "?" not in url:
             assert f"<loc>http://testserver{url}</loc>" in xml
     assert hidden.slug not in xml
+    assert "<loc>http://testserver/proposer/</loc>" in xml
+    assert "<loc>http://testserver/donnees/</loc>" in xml
     assert xml.count("/departements/") >= 102
 
 
