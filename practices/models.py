@@ -400,7 +400,13 @@ class Practice(models.Model):
 
     def refresh_search_text(self):
         self.search_text = self.build_search_text()
-        Practice.objects.filter(pk=self.pk).update(search_text=self.search_text)
+        rows = Practice.objects.filter(pk=self.pk)
+        if self.is_public:
+            rows.update(search_text=self.search_text)
+        else:
+            # Nothing visitors see changes (e.g. a proposal sent through the public
+            # form): cached public pages stay valid.
+            models.QuerySet.update(rows, search_text=self.search_text)
 
 
 class KeyFigure(models.Model):

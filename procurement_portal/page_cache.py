@@ -41,7 +41,8 @@ def is_cacheable_response(response):
 
 def cache_key(request, version, next_due):
     due = next_due.timestamp() if next_due else 0
-    return f"page:{version}:{due}:{request.get_full_path()}"
+    # Scheme and host too: pages hold absolute links (canonical, feed, sitemap).
+    return f"page:{version}:{due}:{request.build_absolute_uri()}"
 
 
 class AnonymousPageCacheMiddleware:

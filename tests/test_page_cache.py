@@ -114,9 +114,11 @@ def test_any_change_an_editor_posts_in_the_admin_makes_cached_pages_stale(staff_
     assert "Marchés réservés (renommé)" in visitor.get("/leviers/").content.decode()
 
 
-def test_visitors_posting_a_proposal_do_not_empty_the_cache(client, practice):
+def test_a_new_proposal_or_draft_leaves_cached_pages_valid(client, practice):
     version = ContentVersion.objects.current()
-    client.post("/proposer/", {})
+    lever = Lever.objects.get(slug="marches-reserves")
+    make_practice(levers=[lever], status=Practice.Status.PROPOSED, published_at=None)
+    make_practice(levers=[lever], status=Practice.Status.DRAFT, published_at=None)
     assert ContentVersion.objects.current() == version
 
 
@@ -163,3 +165,13 @@ def test_pages_are_gzipped_for_browsers_that_accept_it(client, practice):
     response = client.get("/pratiques/", headers={"accept-encoding": "gzip, br"})
     assert response["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response["Vary"]
+
+
+def test_each_host_gets_its_own_absolute_links_and_unknown_hosts_a_400(client, practice, settings):
+    settings.ALLOWED_HOSTS = ["portail.example.org", "www.portail.example.org"]
+    url = practice.get_absolute_url()
+    first = client.get(url, headers={"host": "portail.example.org"})
+    assert "http://portail.example.org/" in first.content.decode()
+    second = client.get(url, headers={"host": "www.portail.example.org"})
+    assert "http://www.portail.example.org/" in second.content.decode()
+    assert client.get(url, headers={"host": "pirate.example"}).status_code == 400
