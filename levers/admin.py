@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from procurement_portal.admin import EditorHelpTexts, public_link
+from procurement_portal.admin import POSITION_HELP, EditorHelpTexts, public_link
 
 from .models import Fiche, Kit, LegalBasis, Lever, Resource
 
@@ -17,13 +17,13 @@ RESOURCE_HELP_TEXTS = {
     "description": "Une phrase : ce que le lecteur y trouvera.",
     "lever": "Levier auquel la ressource se rattache (ou une fiche, ci-dessous).",
     "fiche": "Fiche à laquelle la ressource se rattache (ou un levier, ci-dessus).",
-    "position": "Ordre d'affichage : les plus petits nombres d'abord.",
+    "position": POSITION_HELP,
 }
 
 
 LEGAL_BASIS_HELP_TEXTS = {
     "lever": "Levier que cette base légale fonde.",
-    "position": "Ordre d'affichage : les plus petits nombres d'abord.",
+    "position": POSITION_HELP,
 }
 
 

@@ -17,7 +17,12 @@ from .models import Fiche
 @require_safe
 def fiche_pdf(request, name):
     stored_name = f"fiches/{name}"
-    if ".." in PurePosixPath(name).parts or not Fiche.objects.filter(pdf=stored_name).exists():
+    # PostgreSQL refuses NUL in a query parameter: a 404, not a 500.
+    if (
+        "\x00" in name
+        or ".." in PurePosixPath(name).parts
+        or not Fiche.objects.filter(pdf=stored_name).exists()
+    ):
         raise Http404("Aucune fiche ne publie ce fichier.")
     try:
         handle = default_storage.open(stored_name, "rb")

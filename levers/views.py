@@ -8,6 +8,8 @@ from practices.models import Practice
 
 from .models import Fiche, Kit, LegalBasis, Lever
 
+LATEST_PRACTICES = 12
+
 
 def _published_ids():
     return Practice.objects.published().values("pk")
@@ -39,13 +41,12 @@ def lever_detail(request, slug):
         ),
         slug=slug,
     )
-    practices = (
-        Practice.objects.published()
-        .filter(levers=lever)
-        .for_cards()
-        .order_by("-published_at", "-pk")
-    )
-    return render(request, "levers/lever_detail.html", {"lever": lever, "practices": practices})
+    published = Practice.objects.published().filter(levers=lever)
+    # The newest few and a link to the filtered list: thousands of cards would make the
+    # page slow and unreadable.
+    practices = published.for_cards().order_by("-published_at", "-pk")[:LATEST_PRACTICES]
+    context = {"lever": lever, "practices": practices, "practice_count": published.count()}
+    return render(request, "levers/lever_detail.html", context)
 
 
 @require_safe

@@ -11,7 +11,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from procurement_portal.admin import EditorHelpTexts, public_link
+from procurement_portal.admin import POSITION_HELP, EditorHelpTexts, public_link
 
 from . import workflow
 from .models import (
@@ -79,7 +79,7 @@ class SectorAdmin(EditorHelpTexts, admin.ModelAdmin):
     help_texts = {
         "name": "Nom court affiché dans les filtres, ex. « Restauration collective ».",
         "slug": "Partie de l'adresse web, rempli automatiquement depuis le nom.",
-        "position": "Ordre d'affichage : les plus petits nombres d'abord.",
+        "position": POSITION_HELP,
     }
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
@@ -112,7 +112,7 @@ class PartnerAdmin(EditorHelpTexts, admin.ModelAdmin):
 class KeyFigureInline(EditorHelpTexts, admin.TabularInline):
     help_texts = {
         "practice": "Pratique dont ce chiffre mesure les résultats.",
-        "position": "Ordre d'affichage : les plus petits nombres d'abord.",
+        "position": POSITION_HELP,
     }
     model = KeyFigure
     extra = 0
@@ -243,7 +243,6 @@ class PracticeAdmin(EditorHelpTexts, ImportExportModelAdmin, SimpleHistoryAdmin)
     autocomplete_fields = ["department", "levers", "sectors", "partners", "source_fiche"]
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = ["department"]
-    date_hierarchy = None
     save_as = True
     save_on_top = True
     inlines = [KeyFigureInline, RecognitionInline]
@@ -403,13 +402,13 @@ class PracticeAdmin(EditorHelpTexts, ImportExportModelAdmin, SimpleHistoryAdmin)
         if not workflow.can_publish(request.user):
             self.message_user(request, workflow.NOT_ALLOWED_TO_PUBLISH, messages.ERROR)
             return
-        selected = list(queryset)
-        count = workflow.publish(selected, request.user)
+        selected = queryset.count()
+        count = workflow.publish(queryset, request.user)
         self.message_user(request, f"{count} pratique(s) publiée(s).", messages.SUCCESS)
-        if count < len(selected):
+        if count < selected:
             self.message_user(
                 request,
-                f"{len(selected) - count} pratique(s) laissée(s) telles quelles "
+                f"{selected - count} pratique(s) laissée(s) telles quelles "
                 "(déjà publiées, proposées à examiner ou dans la corbeille).",
                 messages.WARNING,
             )
@@ -421,12 +420,12 @@ class PracticeAdmin(EditorHelpTexts, ImportExportModelAdmin, SimpleHistoryAdmin)
         if not workflow.can_publish(request.user):
             self.message_user(request, workflow.NOT_ALLOWED_TO_PUBLISH, messages.ERROR)
             return
-        count = workflow.unpublish(list(queryset), request.user)
+        count = workflow.unpublish(queryset, request.user)
         self.message_user(request, f"{count} pratique(s) dépubliée(s).", messages.SUCCESS)
 
     @admin.action(description="Transformer les propositions en brouillons", permissions=["change"])
     def accept_proposals(self, request, queryset):
-        count = workflow.accept_proposals(list(queryset), request.user)
+        count = workflow.accept_proposals(queryset, request.user)
         self.message_user(
             request, f"{count} proposition(s) transformée(s) en brouillon.", messages.SUCCESS
         )
@@ -535,8 +534,9 @@ class ContributionAdmin(EditorHelpTexts, admin.ModelAdmin):
 
     @admin.action(description="Transformer en brouillon", permissions=["change"])
     def accept_proposals(self, request, queryset):
-        practices = [contribution.practice for contribution in queryset]
-        count = workflow.accept_proposals(practices, request.user)
+        count = workflow.accept_proposals(
+            Practice.objects.filter(contribution__in=queryset), request.user
+        )
         self.message_user(
             request, f"{count} proposition(s) transformée(s) en brouillon.", messages.SUCCESS
         )

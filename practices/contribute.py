@@ -6,7 +6,6 @@ and loses nothing. Abuse is kept down without a third-party CAPTCHA: CSRF, a hon
 field, a per-address rate limit in the cache and strict limits on every field.
 """
 
-import hashlib
 import logging
 import re
 from decimal import Decimal
@@ -21,6 +20,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_http_methods
 
 from levers.models import Lever
@@ -380,11 +380,12 @@ RATE_WINDOW_SECONDS = 3600
 
 class ProposalRateLimit:
     """Proposals per client address and hour, counted in the cache (shared between servers
-    when the cache is). The address is hashed: the cache holds no personal data."""
+    when the cache is). The address is keyed with the secret key (HMAC): a plain hash of
+    an IPv4 address is reversed by trying all 2^32 of them."""
 
     def __init__(self, request):
         address = client_ip(request) or "unknown"
-        digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+        digest = salted_hmac("proposal-rate-limit", address, algorithm="sha256").hexdigest()[:32]
         self.key = f"proposals:{digest}"
         self.limit = settings.PORTAL_PROPOSALS_PER_HOUR
 
@@ -442,12 +443,15 @@ def _send(message, what, contribution):
     """Send one message; a failure is logged, never raised: the proposal is already saved."""
     try:
         message.send(fail_silently=False)
-    except Exception:
-        logger.exception(
-            "Could not send the %s for contribution %s (practice %s); the proposal is saved.",
+    except Exception as error:
+        # The error's class only: SMTP errors quote the recipients' addresses, personal
+        # data that must stay out of the logs.
+        logger.error(
+            "Could not send the %s for contribution %s (practice %s): %s; the proposal is saved.",
             what,
             contribution.pk,
             contribution.practice.slug,
+            type(error).__name__,
         )
         return False
     return True

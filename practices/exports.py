@@ -6,11 +6,10 @@ software expects; streamed row by row so that memory stays constant.
 
 import csv
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
-from .filters import PracticeFilter
-from .models import Practice
+from .open_data import published_filterset
 
 CHUNK_SIZE = 500
 BOM = "\ufeff"
@@ -100,19 +99,9 @@ def rows(queryset, base_url):
 
 @require_safe
 def export_csv(request):
-    # Built exactly as the list page builds it, so the file holds the rows the list shows.
-    filterset = PracticeFilter(request.GET or None, queryset=Practice.objects.published())
-    if filterset.is_bound and not filterset.is_valid():
-        lines = [
-            f"{name} : {message}"
-            for name, messages in filterset.errors.items()
-            for message in messages
-        ]
-        return HttpResponse(
-            "Paramètres invalides pour l'export :\n" + "\n".join(lines) + "\n",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+    filterset, error = published_filterset(request, "l'export")
+    if error:
+        return error
     queryset = filterset.qs.select_related(
         "department__region", "source_fiche__kit"
     ).prefetch_related("levers", "sectors", "key_figures")

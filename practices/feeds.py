@@ -7,12 +7,12 @@ practices its list shows; bad parameters get a 400 rather than an empty feed.
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .filters import PracticeFilter
 from .models import Practice
+from .open_data import published_filterset
 
 FEED_SIZE = 50
 TITLE = "Nouvelles pratiques de commande publique responsable"
@@ -56,17 +56,9 @@ class PracticeFeed(Feed):
     feed_type = Atom1Feed
 
     def __call__(self, request, *args, **kwargs):
-        filterset = PracticeFilter(request.GET or None, queryset=Practice.objects.published())
-        if filterset.is_bound and not filterset.is_valid():
-            lines = [
-                f"{name} : {message}"
-                for name, messages in filterset.errors.items()
-                for message in messages
-            ]
-            return HttpResponseBadRequest(
-                "Paramètres invalides pour le flux :\n" + "\n".join(lines) + "\n",
-                content_type="text/plain; charset=utf-8",
-            )
+        filterset, error = published_filterset(request, "le flux")
+        if error:
+            return error
         params = request.GET.copy()
         params.pop("page", None)
         # The Feed instance is shared by all requests: per-request state lives on the request.

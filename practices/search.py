@@ -13,6 +13,7 @@ Queries never reach SQL as syntax: they are folded and cut into ``[0-9a-z]`` wor
 first, so NUL bytes, punctuation or tsquery operators cannot break a query.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -127,8 +128,14 @@ def highlight_stems(query) -> list[str]:
     return stems
 
 
+@functools.lru_cache(maxsize=8192)
+def _word_stem(word: str) -> str:
+    # Cards repeat the same words from page to page: fold each one once per process.
+    return crude_stem(fold(word))
+
+
 def _matches(word: str, stems: list[str]) -> bool:
-    stem = crude_stem(fold(word))
+    stem = _word_stem(word)
     # Short stems must match whole words: "pri" (prix) should not light up "principal".
     return any(stem.startswith(s) if len(s) > PREFIX_MIN_LENGTH else stem == s for s in stems)
 

@@ -28,7 +28,8 @@ class PracticeSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Practice.objects.published().order_by("pk")
+        # Only what a <url> needs: bodies of thousands of practices stay in the database.
+        return Practice.objects.published().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, practice):
         return practice.updated_at

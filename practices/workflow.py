@@ -87,16 +87,16 @@ def _save(practice, user, fields):
     practice.save(update_fields=[*fields, "updated_at", "search_text"])
 
 
+# Publishable statuses, so that the actions below select in SQL what they may change.
+PUBLISHABLE = [status for status, targets in TRANSITIONS.items() if Status.PUBLISHED in targets]
+
+
 def publish(practices, user, when=None):
-    """Publish each practice that may be; return how many were published."""
+    """Publish each practice of the queryset that may be; return how many were published."""
     if not can_publish(user):
         raise PermissionError(NOT_ALLOWED_TO_PUBLISH)
     count = 0
-    for practice in practices:
-        if practice.deleted_at is not None or Status.PUBLISHED not in TRANSITIONS.get(
-            practice.status, set()
-        ):
-            continue
+    for practice in practices.filter(deleted_at__isnull=True, status__in=PUBLISHABLE):
         practice.publish(when=when)
         _save(practice, user, ["status", "published_at"])
         count += 1
@@ -107,9 +107,7 @@ def unpublish(practices, user):
     if not can_publish(user):
         raise PermissionError(NOT_ALLOWED_TO_PUBLISH)
     count = 0
-    for practice in practices:
-        if practice.status != Status.PUBLISHED:
-            continue
+    for practice in practices.filter(status=Status.PUBLISHED):
         practice.unpublish()
         _save(practice, user, ["status"])
         count += 1
@@ -119,9 +117,7 @@ def unpublish(practices, user):
 def accept_proposals(practices, user):
     """Turn proposed practices (public contributions) into drafts editors can work on."""
     count = 0
-    for practice in practices:
-        if practice.status != Status.PROPOSED:
-            continue
+    for practice in practices.filter(status=Status.PROPOSED):
         practice.status = Status.DRAFT
         _save(practice, user, ["status"])
         count += 1

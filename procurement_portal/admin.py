@@ -4,6 +4,8 @@ from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.html import format_html
 
+POSITION_HELP = "Ordre d'affichage : les plus petits nombres d'abord."
+
 
 class EditorHelpTexts:
     """ModelAdmin/inline mixin: help texts for editors where the model has none."""

@@ -1,9 +1,5 @@
-from django.conf import settings
-
-
 def site(request):
     return {
         "site_name": "Commande publique responsable",
         "site_tagline": "Pratiques des collectivités pour l'économie sociale et solidaire",
-        "debug": settings.DEBUG,
     }

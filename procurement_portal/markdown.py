@@ -4,6 +4,8 @@ nh3 (the Ammonia sanitizer) removes anything not listed below, so an editor's
 <script>, event handler or javascript: link never reaches a page.
 """
 
+import re
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -14,11 +16,17 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+H1_TAG = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 
 
 def render_markdown(text: str) -> SafeString:
-    """Markdown to sanitized HTML. <h1> is reserved to the page title, so headings start at h2."""
+    """Markdown to sanitized HTML.
+
+    <h1> is the page's title: an editor's top-level heading becomes an <h2> rather than
+    losing its heading role (nh3 would drop the tag and leave bare text).
+    """
     html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    html = H1_TAG.sub(r"<\1h2", html)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -9,6 +9,8 @@ response that set a cookie, varies on cookies (session read, CSRF token) or is
 marked private is never stored.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
@@ -41,8 +43,10 @@ def is_cacheable_response(response):
 
 def cache_key(request, version, next_due):
     due = next_due.timestamp() if next_due else 0
-    # Scheme and host too: pages hold absolute links (canonical, feed, sitemap).
-    return f"page:{version}:{due}:{request.build_absolute_uri()}"
+    # Scheme and host too: pages hold absolute links (canonical, feed, sitemap). Hashed,
+    # so that a 10,000-character query string makes a key of the usual size.
+    url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"page:{version}:{due}:{url}"
 
 
 class AnonymousPageCacheMiddleware:

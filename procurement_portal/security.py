@@ -1,8 +1,11 @@
-"""Client address behind reverse proxies, for django-axes' brute-force protection."""
+"""Client address behind reverse proxies (django-axes, rate limits); the admin's NUL
+guard; the French page for a failed CSRF check."""
 
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
+from django.shortcuts import render
 
 
 def _valid_ip(value):
@@ -31,3 +34,34 @@ def client_ip(request):
             if address:
                 return address
     return _valid_ip(remote) or remote
+
+
+class AdminNulGuardMiddleware:
+    """A 400 for a NUL character in an admin query string, rather than a 500.
+
+    The admin hands list-filter values to the database as they come, and PostgreSQL
+    refuses NUL outright. Public pages need no such guard: their forms report NUL with
+    a French message; admin forms refuse it by default (ProhibitNullCharactersValidator).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/admin/") and "\x00" in "".join(
+            key + "".join(values) for key, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest(
+                "Caractère nul dans l'adresse : retirez-le de la barre d'adresse.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def csrf_failure(request, reason=""):
+    """French 403 page for a form that failed the CSRF check (CSRF_FAILURE_VIEW).
+
+    Django's own page is English, and rendered without the request, so it could not
+    extend the portal's layout.
+    """
+    return render(request, "403_csrf.html", status=403)

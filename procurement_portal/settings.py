@@ -52,6 +52,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_choice(name: str, default: str, choices: set[str]) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().upper()
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"{name} must be one of {', '.join(sorted(choices))}; got {raw!r}."
+        )
+    return value
+
+
+def env_url(name: str) -> str:
+    """An absolute http(s) URL without a trailing slash, or "" when unset."""
+    raw = os.environ.get(name, "").strip()
+    parts = urlsplit(raw)
+    if raw and (parts.scheme not in {"http", "https"} or not parts.netloc):
+        raise ImproperlyConfigured(
+            f"{name} must be an absolute URL such as https://portail.example.org; got {raw!r}."
+        )
+    return raw.rstrip("/")
+
+
 def database_from_url(url: str) -> dict:
     """Translate DATABASE_URL (sqlite:///path or postgres://user:pass@host:port/name)."""
     parts = urlsplit(url)
@@ -74,13 +97,17 @@ def database_from_url(url: str) -> dict:
         name = unquote(parts.path.lstrip("/"))
         if not name:
             raise ImproperlyConfigured("DATABASE_URL: a postgres URL needs a database name.")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured("DATABASE_URL: the port must be a number.") from None
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
+            "PORT": str(port or ""),
             "CONN_MAX_AGE": env_int("DJANGO_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
@@ -106,9 +133,9 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
-# Public base URL used in canonical links, feeds and the sitemap when no request
-# is at hand (e.g. emails). Requests use their own host otherwise.
-SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
+# Public base URL for links in emails, which may be sent where the request's own host
+# is a proxy's or an internal name; pages and feeds use the request's host.
+SITE_URL = env_url("DJANGO_SITE_URL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -149,6 +176,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "procurement_portal.security.AdminNulGuardMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -227,7 +255,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "DJANGO_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+        ),
+    },
 }
 
 # Security -------------------------------------------------------------------
@@ -252,6 +285,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "procurement_portal.security.csrf_failure"
 
 # Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere. The
 # admin runs under it too (Django's admin has no inline script; its rare inline
@@ -308,6 +342,8 @@ else:
 # Anonymous visitors' pages are cached this long at most (0: no page cache); any change
 # to public content makes them stale at once (procurement_portal.page_cache).
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
+# `make bench` only: adds /bench/ping, the benchmark's ceiling (.ci/bench.py).
+PORTAL_BENCH = env_bool("PORTAL_BENCH", False)
 
 # Email ----------------------------------------------------------------------
 # Development prints messages to the console; production sends them over SMTP.

@@ -1,5 +1,3 @@
-import os
-
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -20,7 +18,7 @@ urlpatterns = [
     path("", include("levers.urls")),
 ]
 
-if os.environ.get("PORTAL_BENCH") == "1":
+if settings.PORTAL_BENCH:
     # The benchmark's ceiling (.ci/bench.py): the whole middleware stack, no database.
     from django.http import HttpResponse
 

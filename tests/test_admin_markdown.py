@@ -47,6 +47,12 @@ def test_ordinary_markdown_is_kept():
     assert '<a href="https://www.rtes.fr" rel="noopener noreferrer">RTES</a>' in html
 
 
+def test_a_top_level_heading_becomes_a_second_level_one():
+    # The page's <h1> is its title; the editor's heading keeps its role one level down.
+    assert render_markdown("# Résultats\n\nTexte").startswith("<h2>Résultats</h2>")
+    assert "<h1" not in render_markdown("<h1>Titre</h1>")
+
+
 def test_template_filter_sanitizes_too():
     template = Template("{% load portal %}{{ body|markdown }}")
     html = template.render(Context({"body": "<img src=x onerror=alert(1)> [a](javascript:x)"}))

@@ -96,4 +96,5 @@ def test_files_no_fiche_references_are_not_served(client, settings):
     (settings.MEDIA_ROOT / "fiches" / "orphelin.pdf").write_bytes(PDF_BYTES)
     assert client.get("/media/fiches/orphelin.pdf").status_code == 404
     assert client.get("/media/fiches/../../etc/passwd").status_code == 404
+    assert client.get("/media/fiches/orphelin%00.pdf").status_code == 404
     assert not Fiche.objects.exclude(pdf="").exists()

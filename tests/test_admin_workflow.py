@@ -72,7 +72,7 @@ def test_workflow_refuses_publication_without_the_permission():
     editor = make_staff(EDITORS)
     practice = make_practice(levers=[make_lever()], status=Status.REVIEW, published_at=None)
     with pytest.raises(PermissionError):
-        workflow.publish([practice], editor)
+        workflow.publish(Practice.objects.filter(pk=practice.pk), editor)
     with pytest.raises(ValidationError):
         workflow.check_transition(editor, Status.REVIEW, Status.PUBLISHED)
 

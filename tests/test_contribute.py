@@ -1,5 +1,6 @@
 """/proposer/: a local authority proposes a practice that reaches the editors."""
 
+import hashlib
 import os
 import re
 import smtplib
@@ -18,7 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from practices.contribute import CONTROL_CHARS_MESSAGE
+from practices.contribute import CONTROL_CHARS_MESSAGE, ProposalRateLimit
 from practices.models import Contribution, Practice, unique_practice_slug
 
 from .factories import make_lever, make_practice, make_sector
@@ -183,6 +184,19 @@ def test_failing_mail_server_loses_nothing_and_still_confirms(client, lever, edi
     assert "Could not send the acknowledgement" in caplog.text
 
 
+def test_a_refused_recipient_is_logged_without_the_contributors_address(
+    client, lever, editors, caplog
+):
+    refused = smtplib.SMTPRecipientsRefused({"agent@collectivite.fr": (550, b"unknown")})
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=refused
+    ):
+        post(client, proposal_data(lever, contributor_email="agent@collectivite.fr"))
+
+    assert "SMTPRecipientsRefused" in caplog.text
+    assert "agent@collectivite.fr" not in caplog.text
+
+
 # Departments come from a migration: serialized_rollback restores them after a flush.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_proposal_is_committed_before_any_email_is_sent(lever, editors):
@@ -234,6 +248,11 @@ def test_form_requires_a_csrf_token(lever):
 
     assert response.status_code == 403
     assert not Practice.objects.exists()
+    # The portal's own French page, which tells the visitor what to do.
+    text = page_text(response)
+    assert '<html lang="fr">' in text
+    assert "Votre envoi n'a pas pu être vérifié" in text
+    assert "Rechargez la page du formulaire" in text
 
 
 def test_honeypot_is_hidden_from_people_without_inline_style(client, lever):
@@ -281,6 +300,15 @@ def test_rate_limit_answers_a_french_429_page(client, lever, settings):
     assert other.status_code == 302
     # Reading the form is never limited.
     assert client.get(URL).status_code == 200
+
+
+def test_rate_limit_key_cannot_be_traced_back_to_the_address(client, lever, settings):
+    request = Client().get(URL).wsgi_request  # REMOTE_ADDR 127.0.0.1
+    key = ProposalRateLimit(request).key
+    # Hashing alone would let anyone reading the cache try every IPv4 address.
+    assert hashlib.sha256(b"127.0.0.1").hexdigest()[:32] not in key
+    settings.SECRET_KEY = "another-secret"
+    assert ProposalRateLimit(request).key != key
 
 
 def test_rate_limit_holds_when_concurrent_requests_pass_the_first_check(
@@ -480,6 +508,12 @@ def test_form_page_has_the_gdpr_notice(client, lever, settings):
     assert "courriel professionnel" in text
     assert "mailto:donnees@rtes.example" in text
     assert "CNIL" in text
+
+
+def test_main_navigation_marks_the_form_as_the_current_page(client, lever):
+    html = client.get(URL).content.decode()
+
+    assert '<a class="site-nav__cta" href="/proposer/" aria-current="page">' in html
 
 
 def test_form_page_labels_every_field_and_is_cheap(client, lever, django_assert_max_num_queries):

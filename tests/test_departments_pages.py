@@ -73,6 +73,18 @@ def test_department_page_query_count_does_not_grow(client, db, django_assert_max
     for _ in range(30):
         make_practice(department="62")
     url = Department.objects.get(code="62").get_absolute_url()
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         response = client.get(url)
-    assert len(response.context["practices"]) == 30
+    assert len(response.context["practices"]) == 12
+
+
+def test_department_page_shows_the_newest_practices_and_links_to_all_of_them(client, db):
+    practices = [make_practice(department="35") for _ in range(14)]
+    response = client.get("/departements/35/")
+    html = response.content.decode()
+    assert [p.slug for p in response.context["practices"]] == [p.slug for p in practices[:12]]
+    assert "14 pratiques</h2>" in html
+    assert "Les 12 plus récentes sur 14." in html
+    assert (
+        '<a href="/pratiques/?departement=35">Voir les 14 pratiques de ce département</a>' in html
+    )

@@ -17,6 +17,13 @@ def test_fiche_list_shows_kits_with_their_fiches(client, content):
     assert "4 pratiques" in html
 
 
+def test_fiche_without_practice_says_so_in_french(client, db):
+    make_fiche(title="Fiche sans exemple")
+    html = client.get("/fiches/").content.decode()
+    assert "Aucune pratique publiée" in html
+    assert "0 pratique" not in html
+
+
 def test_fiche_page_shows_practices_levers_and_the_original_pdf_name_and_size(client, content):
     response = client.get(FICHE_12)
     assert response.status_code == 200

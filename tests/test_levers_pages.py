@@ -73,6 +73,32 @@ def test_lever_pages_query_count_does_not_grow(client, db, django_assert_max_num
     with django_assert_max_num_queries(4):
         client.get("/leviers/")
     url = levers[0].get_absolute_url()
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         response = client.get(url)
-    assert len(response.context["practices"]) == 30
+    assert len(response.context["practices"]) == 12
+
+
+def test_lever_page_shows_the_newest_practices_and_links_to_all_of_them(client, db):
+    lever = make_lever()
+    practices = [make_practice(levers=[lever]) for _ in range(15)]
+    response = client.get(lever.get_absolute_url())
+    html = page(response)
+    # make_practice dates each new practice a day earlier: the first ones are the newest.
+    assert [p.slug for p in response.context["practices"]] == [p.slug for p in practices[:12]]
+    assert practices[12].title not in html
+    assert "Les 12 plus récentes sur 15." in html
+    link = f'<a href="/pratiques/?levier={lever.slug}">Voir les 15 pratiques de ce levier</a>'
+    assert link in html
+
+
+def test_only_a_legal_basis_no_longer_in_force_is_marked_as_a_former_version(client, db):
+    lever = make_lever()
+    LegalBasis.objects.create(
+        lever=lever, code="L1", title="Ancien", valid_from="2019-04-01", valid_until="2022-12-31"
+    )
+    html = page(client.get(lever.get_absolute_url()))
+    assert html.count("Version antérieure") == 1
+    # A text with a known end date that is still in force is not a former version.
+    LegalBasis.objects.filter(code="L1").update(valid_until="2999-12-31")
+    html = page(client.get(lever.get_absolute_url()))
+    assert "Version antérieure" not in html

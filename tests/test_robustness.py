@@ -12,6 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.factories import make_staff
+
 LIST_URLS = ["/pratiques/", "/pratiques/flux/", "/pratiques/export.csv", "/api/pratiques/"]
 PARAMETERS = [
     "levier",
@@ -49,6 +51,7 @@ PATH_TEMPLATES = [
     "/departements/{}/",
     "/api/pratiques/{}/",
     "/api/{}",
+    "/media/fiches/{}",
 ]
 NASTY = [
     "99999999999999999999999",
@@ -147,3 +150,19 @@ def test_any_slug_or_code_in_a_path_is_found_or_not_found(site, template, segmen
 def test_known_troublemakers_are_refused_or_ignored(site, url, query):
     response = fetch(site, f"{url}?{query}")
     assert response.status_code in OK
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/practices/practice/?status=%00",
+        "/admin/practices/practice/?q=%00",
+        "/admin/practices/practice/?%00=1",
+        "/admin/levers/legalbasis/?lever__id__exact=%00",
+    ],
+)
+def test_nul_in_an_admin_query_string_is_a_400_for_staff(client, db, url):
+    client.force_login(make_staff("Responsables éditoriaux"))
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "Caractère nul" in response.content.decode()

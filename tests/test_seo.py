@@ -4,8 +4,9 @@ from html.parser import HTMLParser
 from itertools import pairwise
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
-from django.views.defaults import server_error
+from django.views.defaults import permission_denied, server_error
 
 from practices.models import Practice
 
@@ -119,6 +120,16 @@ def test_french_500_page(db):
     assert '<html lang="fr">' in html
     assert "Une erreur est survenue" in html
     assert "<title>Erreur du serveur" in html
+
+
+def test_french_403_page(db):
+    request = RequestFactory().get("/")
+    request.resolver_match = None
+    response = permission_denied(request, PermissionDenied())
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<html lang="fr">' in html
+    assert "<h1>Accès refusé</h1>" in html
 
 
 def test_sitemap_lists_public_pages_only(client, content):

@@ -80,6 +80,11 @@ def test_hosts_and_paths_come_from_the_environment():
         ({"DATABASE_URL": "mysql://x/y"}, "unsupported scheme"),
         ({"DATABASE_URL": "postgres://host/"}, "needs a database name"),
         ({"DJANGO_CONN_MAX_AGE": "soon", "DATABASE_URL": "postgres://h/db"}, "whole number"),
+        ({"DATABASE_URL": "postgres://h:port/db"}, "DATABASE_URL: the port must be a number"),
+        ({"DJANGO_LOG_LEVEL": "bavard"}, "DJANGO_LOG_LEVEL must be one of"),
+        ({"DJANGO_SITE_URL": "portail.example.org"}, "DJANGO_SITE_URL must be an absolute URL"),
+        ({"DJANGO_EMAIL_PORT": "70000"}, "DJANGO_EMAIL_PORT must be at most 65535"),
+        ({"PORTAL_EDITORS_EMAILS": "a@example.org, pas-une-adresse"}, "PORTAL_EDITORS_EMAILS"),
     ],
 )
 def test_bad_values_stop_start_up_with_a_message_naming_the_variable(env, message):

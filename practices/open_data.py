@@ -1,0 +1,25 @@
+"""What the feed and the CSV export share: the list's filters, or a plain-text 400."""
+
+from django.http import HttpResponseBadRequest
+
+from .filters import PracticeFilter
+from .models import Practice
+
+
+def published_filterset(request, what):
+    """The list page's FilterSet over published practices, and a 400 when a parameter is bad.
+
+    Built exactly as the list page builds it, so a feed or a file holds what the list shows.
+    `what` completes « Paramètres invalides pour … » in the error.
+    """
+    filterset = PracticeFilter(request.GET or None, queryset=Practice.objects.published())
+    if not filterset.is_bound or filterset.is_valid():
+        return filterset, None
+    lines = [
+        f"{name} : {message}" for name, messages in filterset.errors.items() for message in messages
+    ]
+    error = HttpResponseBadRequest(
+        f"Paramètres invalides pour {what} :\n" + "\n".join(lines) + "\n",
+        content_type="text/plain; charset=utf-8",
+    )
+    return filterset, error
