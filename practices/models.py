@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from levers.models import Fiche, Lever
+from levers.models import Fiche, Lever, SlugNaturalKeyManager
 
 from .text import fold
 
@@ -19,11 +19,6 @@ LAST_YEAR = 2100
 class CodeNaturalKeyManager(models.Manager):
     def get_by_natural_key(self, code):
         return self.get(code=code)
-
-
-class SlugNaturalKeyManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 class Region(models.Model):
