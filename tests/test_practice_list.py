@@ -203,6 +203,27 @@ def test_selected_department_without_results_stays_in_its_facet(client, content)
     assert choices["2A"]["selected"] and choices["2A"]["count"] == 0
 
 
+def test_facet_checkboxes_are_labelled_escaped_and_ticked_when_chosen(client, db):
+    chosen = make_sector(name="Cafés & <bistrots>", slug="cafes")
+    other = make_sector(name="Nettoyage")
+    make_practice(sectors=[chosen])
+    page = html(client.get(URL, {"secteur": "cafes"}))
+    assert "Cafés &amp; &lt;bistrots&gt;" in page and "<bistrots>" not in page
+    boxes = re.findall(
+        r'<input type="checkbox" name="secteur" value="([^"]+)" id="([^"]+)"([^>]*)>', page
+    )
+    assert {value: checked.strip() for value, _, checked in boxes} == {
+        "cafes": "checked",
+        other.slug: "",
+    }
+    ids = re.findall(r'<input type="checkbox"[^>]* id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) > 2
+    for id_ in ids:
+        assert f'<label for="{id_}">' in page
+    # A choice without results is greyed out, a chosen one never.
+    assert '<li class="facet__choice facet__choice--empty">' in page
+
+
 def test_facet_counts_take_a_constant_number_of_queries(
     client, db, settings, django_assert_max_num_queries
 ):

@@ -1,4 +1,7 @@
+from html import escape
+
 from django import template
+from django.utils.safestring import mark_safe
 
 from procurement_portal.markdown import render_markdown
 
@@ -17,3 +20,28 @@ def highlight(text, query):
     from practices.search import highlight as highlight_terms
 
     return highlight_terms(text, query)
+
+
+@register.simple_tag
+def facet_checkboxes(name, choices):
+    """{% facet_checkboxes "levier" facets.levier %}: a facet's labelled checkboxes.
+
+    The list page shows ~140 of them on every request: as a template loop (or through
+    format_html) they were most of its rendering time. Every value is escaped here,
+    with the same function as Django's escape.
+    """
+    name = escape(str(name))
+    items = []
+    for number, choice in enumerate(choices, start=1):
+        empty = "" if choice["count"] or choice["selected"] else " facet__choice--empty"
+        checked = " checked" if choice["selected"] else ""
+        value, label = escape(str(choice["value"])), escape(str(choice["label"]))
+        count = int(choice["count"])
+        ident = f"id_{name}_{number}"
+        items.append(
+            f'<li class="facet__choice{empty}">\n'
+            f'  <input type="checkbox" name="{name}" value="{value}" id="{ident}"{checked}>\n'
+            f'  <label for="{ident}">{label} <span class="count">({count})</span></label>\n'
+            "</li>"
+        )
+    return mark_safe("<ul>\n" + "\n".join(items) + "\n</ul>")  # noqa: S308 - escaped above
