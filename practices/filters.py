@@ -23,11 +23,6 @@ QUERY_MAX_LENGTH = 200
 CONTROL_CHARS_MESSAGE = "Cette valeur contient des caractères non autorisés."
 
 
-def reject_control_characters(value):
-    if value and CONTROL_CHARS.search(value):
-        raise ValidationError("La recherche contient des caractères non autorisés.")
-
-
 class KnownChoicesMixin:
     """Validates against choices the filter set already loaded, instead of a query per field.
 
@@ -138,7 +133,6 @@ class PracticeFilter(django_filters.FilterSet):
         label="Rechercher",
         method="filter_search",
         max_length=QUERY_MAX_LENGTH,
-        validators=[reject_control_characters],
         error_messages={
             "max_length": f"La recherche est limitée à {QUERY_MAX_LENGTH} caractères.",
         },
