@@ -6,30 +6,13 @@ from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from procurement_portal.admin import POSITION_HELP, EditorHelpTexts, public_link
+from procurement_portal.admin import EditorFormDefaults, public_link
 
 from .models import Fiche, Kit, LegalBasis, Lever, Resource
 
-RESOURCE_HELP_TEXTS = {
-    "title": "Titre du document ou du site, tel qu'il s'affiche.",
-    "url": "Adresse complète (https://…).",
-    "kind": "Nature de la ressource, affichée à côté du titre.",
-    "description": "Une phrase : ce que le lecteur y trouvera.",
-    "lever": "Levier auquel la ressource se rattache (ou une fiche, ci-dessous).",
-    "fiche": "Fiche à laquelle la ressource se rattache (ou un levier, ci-dessus).",
-    "position": POSITION_HELP,
-}
 
-
-LEGAL_BASIS_HELP_TEXTS = {
-    "lever": "Levier que cette base légale fonde.",
-    "position": POSITION_HELP,
-}
-
-
-class LegalBasisInline(EditorHelpTexts, admin.StackedInline):
+class LegalBasisInline(EditorFormDefaults, admin.StackedInline):
     model = LegalBasis
-    help_texts = LEGAL_BASIS_HELP_TEXTS
     extra = 0
     fields = [
         ("code", "source"),
@@ -41,9 +24,8 @@ class LegalBasisInline(EditorHelpTexts, admin.StackedInline):
     ]
 
 
-class LeverResourceInline(EditorHelpTexts, admin.TabularInline):
+class LeverResourceInline(EditorFormDefaults, admin.TabularInline):
     model = Resource
-    help_texts = RESOURCE_HELP_TEXTS
     fk_name = "lever"
     fields = ["title", "url", "kind", "description", "position"]
     extra = 0
@@ -54,7 +36,7 @@ class FicheResourceInline(LeverResourceInline):
 
 
 @admin.register(Lever)
-class LeverAdmin(EditorHelpTexts, SimpleHistoryAdmin):
+class LeverAdmin(EditorFormDefaults, SimpleHistoryAdmin):
     list_display = ["name", "family", "position", "practice_count", "view_on_site_link"]
     list_editable = ["position"]
     list_filter = ["family"]
@@ -76,8 +58,7 @@ class LeverAdmin(EditorHelpTexts, SimpleHistoryAdmin):
 
 
 @admin.register(LegalBasis)
-class LegalBasisAdmin(EditorHelpTexts, SimpleHistoryAdmin):
-    help_texts = LEGAL_BASIS_HELP_TEXTS
+class LegalBasisAdmin(EditorFormDefaults, SimpleHistoryAdmin):
     list_display = ["code", "title", "source", "lever", "valid_from", "valid_until"]
     list_filter = ["lever", "source"]
     search_fields = ["code", "title", "description", "lever__name"]
@@ -85,16 +66,8 @@ class LegalBasisAdmin(EditorHelpTexts, SimpleHistoryAdmin):
     list_select_related = ["lever"]
 
 
-KIT_HELP_TEXTS = {
-    "name": "Nom du kit, ex. « Kit DépartementalESS ».",
-    "slug": "Partie de l'adresse web, rempli automatiquement depuis le nom.",
-    "url": "Page du kit sur le site du RTES (https://…).",
-}
-
-
 @admin.register(Kit)
-class KitAdmin(EditorHelpTexts, admin.ModelAdmin):
-    help_texts = KIT_HELP_TEXTS
+class KitAdmin(EditorFormDefaults, admin.ModelAdmin):
     list_display = ["name", "edition", "published_on", "fiche_count"]
     list_filter = ["published_on"]
     search_fields = ["name", "slug", "description"]
@@ -108,19 +81,8 @@ class KitAdmin(EditorHelpTexts, admin.ModelAdmin):
         return obj.fiche_total
 
 
-FICHE_HELP_TEXTS = {
-    "kit": "Kit dont la fiche fait partie.",
-    "title": "Titre de la fiche, tel qu'imprimé.",
-    "published_on": "Date de parution de la fiche.",
-    "summary": "Deux ou trois phrases, sans mise en forme.",
-    "pdf_size_kib": "Taille du PDF d'origine en kilo-octets, affichée à côté du lien.",
-    "levers": "Leviers que la fiche présente. Tapez pour chercher.",
-}
-
-
 @admin.register(Fiche)
-class FicheAdmin(EditorHelpTexts, SimpleHistoryAdmin):
-    help_texts = FICHE_HELP_TEXTS
+class FicheAdmin(EditorFormDefaults, SimpleHistoryAdmin):
     list_display = ["title", "kit", "number", "published_on", "has_pdf", "view_on_site_link"]
     list_filter = ["kit", "levers"]
     search_fields = ["title", "slug", "summary", "kit__name"]
@@ -147,8 +109,7 @@ class FicheAdmin(EditorHelpTexts, SimpleHistoryAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(EditorHelpTexts, admin.ModelAdmin):
-    help_texts = RESOURCE_HELP_TEXTS
+class ResourceAdmin(EditorFormDefaults, admin.ModelAdmin):
     list_display = ["title", "kind", "lever", "fiche", "position"]
     list_filter = ["kind", "lever"]
     search_fields = ["title", "url", "description"]

@@ -7,6 +7,8 @@ from simple_history.models import HistoricalRecords
 
 from .validators import validate_pdf
 
+POSITION_HELP = "Ordre d'affichage : les plus petits nombres d'abord."
+
 
 class SlugNaturalKeyManager(models.Manager):
     def get_by_natural_key(self, slug):
@@ -46,9 +48,7 @@ class Lever(models.Model):
         blank=True,
         help_text="Situations où ce levier est pertinent, en Markdown.",
     )
-    position = models.PositiveSmallIntegerField(
-        "ordre", default=0, help_text="Ordre d'affichage : les plus petits nombres d'abord."
-    )
+    position = models.PositiveSmallIntegerField("ordre", default=0, help_text=POSITION_HELP)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -74,7 +74,11 @@ class LegalBasis(models.Model):
     """A dated legal reference, so that a change of law is added rather than overwritten."""
 
     lever = models.ForeignKey(
-        Lever, on_delete=models.CASCADE, related_name="legal_bases", verbose_name="levier"
+        Lever,
+        on_delete=models.CASCADE,
+        related_name="legal_bases",
+        verbose_name="levier",
+        help_text="Levier que cette base légale fonde.",
     )
     code = models.CharField(
         "référence",
@@ -108,7 +112,7 @@ class LegalBasis(models.Model):
         help_text="À remplir quand le texte change : ajoutez alors une nouvelle référence "
         "plutôt que de modifier celle-ci.",
     )
-    position = models.PositiveSmallIntegerField("ordre", default=0)
+    position = models.PositiveSmallIntegerField("ordre", default=0, help_text=POSITION_HELP)
 
     history = HistoricalRecords()
 
@@ -131,8 +135,15 @@ class LegalBasis(models.Model):
 
 
 class Kit(models.Model):
-    name = models.CharField("nom", max_length=120, unique=True)
-    slug = models.SlugField("identifiant d'adresse", max_length=80, unique=True)
+    name = models.CharField(
+        "nom", max_length=120, unique=True, help_text="Nom du kit, ex. « Kit DépartementalESS »."
+    )
+    slug = models.SlugField(
+        "identifiant d'adresse",
+        max_length=80,
+        unique=True,
+        help_text="Partie de l'adresse web, rempli automatiquement depuis le nom.",
+    )
     published_on = models.DateField(
         "date de parution", help_text="Sert au tri ; l'édition affichée est le champ suivant."
     )
@@ -140,7 +151,11 @@ class Kit(models.Model):
         "édition", max_length=40, help_text="Date telle qu'on l'affiche : « juin 2021 », « 2020 »."
     )
     description = models.TextField("présentation", blank=True, help_text="En Markdown.")
-    url = models.URLField("page du kit chez RTES", blank=True)
+    url = models.URLField(
+        "page du kit chez RTES",
+        blank=True,
+        help_text="Page du kit sur le site du RTES (https://…).",
+    )
 
     objects = SlugNaturalKeyManager()
 
@@ -157,17 +172,26 @@ class Kit(models.Model):
 
 
 class Fiche(models.Model):
-    kit = models.ForeignKey(Kit, on_delete=models.PROTECT, related_name="fiches")
+    kit = models.ForeignKey(
+        Kit,
+        on_delete=models.PROTECT,
+        related_name="fiches",
+        help_text="Kit dont la fiche fait partie.",
+    )
     number = models.PositiveSmallIntegerField("numéro", help_text="Numéro de la fiche dans le kit.")
-    title = models.CharField("titre", max_length=200)
+    title = models.CharField(
+        "titre", max_length=200, help_text="Titre de la fiche, tel qu'imprimé."
+    )
     slug = models.SlugField(
         "identifiant d'adresse",
         max_length=120,
         unique=True,
         help_text="Partie de l'adresse web (/fiches/<identifiant>/).",
     )
-    published_on = models.DateField("date de parution")
-    summary = models.TextField("résumé", max_length=800, blank=True)
+    published_on = models.DateField("date de parution", help_text="Date de parution de la fiche.")
+    summary = models.TextField(
+        "résumé", max_length=800, blank=True, help_text="Deux ou trois phrases, sans mise en forme."
+    )
     body = models.TextField("présentation", blank=True, help_text="En Markdown.")
     pdf_name = models.CharField(
         "nom du PDF d'origine",
@@ -175,7 +199,12 @@ class Fiche(models.Model):
         blank=True,
         help_text="Nom du fichier publié par RTES, ex. fiche12_kitdepartementaless.pdf.",
     )
-    pdf_size_kib = models.PositiveIntegerField("taille du PDF (Kio)", null=True, blank=True)
+    pdf_size_kib = models.PositiveIntegerField(
+        "taille du PDF (Kio)",
+        null=True,
+        blank=True,
+        help_text="Taille du PDF d'origine en kilo-octets, affichée à côté du lien.",
+    )
     pdf = models.FileField(
         "PDF",
         upload_to="fiches/",
@@ -184,7 +213,11 @@ class Fiche(models.Model):
         help_text="Le PDF de la fiche (20 Mo au plus). Seuls les vrais fichiers PDF sont acceptés.",
     )
     levers = models.ManyToManyField(
-        Lever, related_name="fiches", blank=True, verbose_name="leviers présentés"
+        Lever,
+        related_name="fiches",
+        blank=True,
+        verbose_name="leviers présentés",
+        help_text="Leviers que la fiche présente. Tapez pour chercher.",
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
@@ -230,10 +263,23 @@ class Resource(models.Model):
         NETWORK = "reseau", "Réseau"
         WEBSITE = "site", "Site web"
 
-    title = models.CharField("titre", max_length=200)
-    url = models.URLField("lien")
-    kind = models.CharField("type", max_length=10, choices=Kind.choices, default=Kind.GUIDE)
-    description = models.CharField("description", max_length=400, blank=True)
+    title = models.CharField(
+        "titre", max_length=200, help_text="Titre du document ou du site, tel qu'il s'affiche."
+    )
+    url = models.URLField("lien", help_text="Adresse complète (https://…).")
+    kind = models.CharField(
+        "type",
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.GUIDE,
+        help_text="Nature de la ressource, affichée à côté du titre.",
+    )
+    description = models.CharField(
+        "description",
+        max_length=400,
+        blank=True,
+        help_text="Une phrase : ce que le lecteur y trouvera.",
+    )
     lever = models.ForeignKey(
         Lever,
         on_delete=models.CASCADE,
@@ -241,6 +287,7 @@ class Resource(models.Model):
         null=True,
         blank=True,
         verbose_name="levier",
+        help_text="Levier auquel la ressource se rattache (ou une fiche, ci-dessous).",
     )
     fiche = models.ForeignKey(
         Fiche,
@@ -249,8 +296,9 @@ class Resource(models.Model):
         null=True,
         blank=True,
         verbose_name="fiche",
+        help_text="Fiche à laquelle la ressource se rattache (ou un levier, ci-dessus).",
     )
-    position = models.PositiveSmallIntegerField("ordre", default=0)
+    position = models.PositiveSmallIntegerField("ordre", default=0, help_text=POSITION_HELP)
 
     class Meta:
         verbose_name = "ressource"

@@ -11,7 +11,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from procurement_portal.admin import POSITION_HELP, EditorHelpTexts, public_link
+from procurement_portal.admin import EditorFormDefaults, public_link
 
 from . import workflow
 from .models import (
@@ -35,11 +35,7 @@ admin.site.index_title = "Contenus du portail"
 
 
 @admin.register(Region)
-class RegionAdmin(EditorHelpTexts, admin.ModelAdmin):
-    help_texts = {
-        "code": "Code officiel INSEE de la région (données de référence).",
-        "name": "Nom officiel de la région.",
-    }
+class RegionAdmin(EditorFormDefaults, admin.ModelAdmin):
     list_display = ["name", "code", "department_count"]
     search_fields = ["name", "code"]
     list_filter = []
@@ -54,12 +50,7 @@ class RegionAdmin(EditorHelpTexts, admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(EditorHelpTexts, admin.ModelAdmin):
-    help_texts = {
-        "code": "Code officiel INSEE : 01…95, 2A, 2B, 971…976 (données de référence).",
-        "name": "Nom officiel du département.",
-        "region": "Région à laquelle le département appartient.",
-    }
+class DepartmentAdmin(EditorFormDefaults, admin.ModelAdmin):
     list_display = ["code", "name", "region", "view_on_site_link"]
     list_filter = ["region"]
     search_fields = ["code", "name", "region__name"]
@@ -75,12 +66,7 @@ class DepartmentAdmin(EditorHelpTexts, admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(EditorHelpTexts, admin.ModelAdmin):
-    help_texts = {
-        "name": "Nom court affiché dans les filtres, ex. « Restauration collective ».",
-        "slug": "Partie de l'adresse web, rempli automatiquement depuis le nom.",
-        "position": POSITION_HELP,
-    }
+class SectorAdmin(EditorFormDefaults, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     list_filter = []
@@ -88,18 +74,8 @@ class SectorAdmin(EditorHelpTexts, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-PARTNER_HELP_TEXTS = {
-    "name": "Nom complet, tel que l'organisation l'écrit.",
-    "slug": "Partie de l'adresse web, rempli automatiquement depuis le nom.",
-    "kind": "Sert à regrouper les partenaires dans les filtres.",
-    "url": "Adresse du site de l'organisation (https://…).",
-    "description": "Une phrase : ce que fait l'organisation.",
-}
-
-
 @admin.register(Partner)
-class PartnerAdmin(EditorHelpTexts, admin.ModelAdmin):
-    help_texts = PARTNER_HELP_TEXTS
+class PartnerAdmin(EditorFormDefaults, admin.ModelAdmin):
     list_display = ["name", "kind", "url"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "description"]
@@ -109,26 +85,14 @@ class PartnerAdmin(EditorHelpTexts, admin.ModelAdmin):
 # Practices --------------------------------------------------------------------
 
 
-class KeyFigureInline(EditorHelpTexts, admin.TabularInline):
-    help_texts = {
-        "practice": "Pratique dont ce chiffre mesure les résultats.",
-        "position": POSITION_HELP,
-    }
+class KeyFigureInline(EditorFormDefaults, admin.TabularInline):
     model = KeyFigure
     extra = 0
     fields = ["label", "value", "unit", "period", "position"]
 
 
-RECOGNITION_HELP_TEXTS = {
-    "title": "Ex. « pratique exemplaire européenne ».",
-    "awarded_by": "Ex. « Commission européenne ».",
-    "year": "Année d'attribution.",
-}
-
-
-class RecognitionInline(EditorHelpTexts, admin.TabularInline):
+class RecognitionInline(EditorFormDefaults, admin.TabularInline):
     model = Recognition
-    help_texts = RECOGNITION_HELP_TEXTS
     extra = 0
 
 
@@ -158,20 +122,6 @@ class DeletedFilter(admin.SimpleListFilter):
         if self.value() == "oui":
             return queryset.filter(deleted_at__isnull=False)
         return queryset.filter(deleted_at__isnull=True)
-
-
-PRACTICE_HELP_TEXTS = {
-    "title": "Titre court et parlant, ex. « Un marché d'insertion pour 122 collèges ».",
-    "authority_type": "Échelon de la collectivité qui porte la pratique.",
-    "start_year": "Année où la pratique a commencé (ex. 2018).",
-    "partners": "Organisations associées : SIAE, CRESS, réseaux… Tapez pour chercher.",
-    "contact_email": "Adresse publique d'un service (pas d'adresse personnelle).",
-    "contact_url": "Page de contact de la collectivité (https://…).",
-    "status": "Brouillon → En relecture → Publiée → Archivée. Publier est réservé aux "
-    "responsables éditoriaux ; choisissez « En relecture » pour le leur demander.",
-    "published_at": "Rempli à la première publication. Une date future programme la "
-    "publication : la pratique n'apparaîtra sur le site qu'à cette date.",
-}
 
 
 class PracticeAdminForm(forms.ModelForm):
@@ -215,9 +165,8 @@ class PracticeAdminForm(forms.ModelForm):
 
 
 @admin.register(Practice)
-class PracticeAdmin(EditorHelpTexts, ImportExportModelAdmin, SimpleHistoryAdmin):
+class PracticeAdmin(EditorFormDefaults, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = PracticeAdminForm
-    help_texts = PRACTICE_HELP_TEXTS
     resource_classes = [PracticeResource]
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
@@ -460,10 +409,9 @@ class PracticeAdmin(EditorHelpTexts, ImportExportModelAdmin, SimpleHistoryAdmin)
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(EditorHelpTexts, SimpleHistoryAdmin):
+class KeyFigureAdmin(EditorFormDefaults, SimpleHistoryAdmin):
     """Figures are edited inside their practice; this list is for finding them across all."""
 
-    help_texts = KeyFigureInline.help_texts
     list_display = ["label", "display_value", "unit", "period", "practice"]
     list_filter = ["unit"]
     search_fields = ["label", "practice__title"]
@@ -472,8 +420,7 @@ class KeyFigureAdmin(EditorHelpTexts, SimpleHistoryAdmin):
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(EditorHelpTexts, admin.ModelAdmin):
-    help_texts = {**RECOGNITION_HELP_TEXTS, "practice": "Pratique distinguée."}
+class RecognitionAdmin(EditorFormDefaults, admin.ModelAdmin):
     list_display = ["title", "awarded_by", "year", "practice"]
     list_filter = ["year"]
     search_fields = ["title", "awarded_by", "practice__title"]
@@ -481,23 +428,8 @@ class RecognitionAdmin(EditorHelpTexts, admin.ModelAdmin):
     list_select_related = ["practice"]
 
 
-# Proposals (public contributions) ---------------------------------------------
-
-
-CONTRIBUTION_HELP_TEXTS = {
-    "practice": "Pratique créée par le formulaire « Proposer une pratique ».",
-    "contributor_name": "Donnée personnelle : ne pas la recopier dans la pratique.",
-    "contributor_email": "Pour recontacter le contributeur ; jamais affiché sur le site.",
-    "contributor_role": "Fonction déclarée par le contributeur.",
-    "links": "Liens envoyés par le contributeur, un par ligne ; vérifiez-les avant usage.",
-    "submitted_at": "Date d'envoi du formulaire.",
-    "personal_data_purged_at": "Date à laquelle nom et courriel ont été effacés.",
-}
-
-
 @admin.register(Contribution)
-class ContributionAdmin(EditorHelpTexts, admin.ModelAdmin):
-    help_texts = CONTRIBUTION_HELP_TEXTS
+class ContributionAdmin(EditorFormDefaults, admin.ModelAdmin):
     list_display = [
         "practice_title",
         "practice_status",

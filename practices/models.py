@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from levers.models import Fiche, Lever, SlugNaturalKeyManager
+from levers.models import POSITION_HELP, Fiche, Lever, SlugNaturalKeyManager
 
 from .text import fold
 
@@ -24,8 +24,15 @@ class CodeNaturalKeyManager(models.Manager):
 class Region(models.Model):
     """One of the 18 French regions, keyed by its official INSEE code."""
 
-    code = models.CharField("code INSEE", max_length=3, primary_key=True)
-    name = models.CharField("nom", max_length=80, unique=True)
+    code = models.CharField(
+        "code INSEE",
+        max_length=3,
+        primary_key=True,
+        help_text="Code officiel INSEE de la région (données de référence).",
+    )
+    name = models.CharField(
+        "nom", max_length=80, unique=True, help_text="Nom officiel de la région."
+    )
 
     objects = CodeNaturalKeyManager()
 
@@ -44,10 +51,21 @@ class Region(models.Model):
 class Department(models.Model):
     """One of the 101 departments, keyed by its INSEE code (01…95, 2A, 2B, 971…976)."""
 
-    code = models.CharField("code INSEE", max_length=3, primary_key=True)
-    name = models.CharField("nom", max_length=80, unique=True)
+    code = models.CharField(
+        "code INSEE",
+        max_length=3,
+        primary_key=True,
+        help_text="Code officiel INSEE : 01…95, 2A, 2B, 971…976 (données de référence).",
+    )
+    name = models.CharField(
+        "nom", max_length=80, unique=True, help_text="Nom officiel du département."
+    )
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="departments", verbose_name="région"
+        Region,
+        on_delete=models.PROTECT,
+        related_name="departments",
+        verbose_name="région",
+        help_text="Région à laquelle le département appartient.",
     )
 
     objects = CodeNaturalKeyManager()
@@ -71,9 +89,19 @@ class Department(models.Model):
 class Sector(models.Model):
     """A sector or market type: travaux, restauration collective, textile…"""
 
-    name = models.CharField("nom", max_length=80, unique=True)
-    slug = models.SlugField("identifiant d'adresse", max_length=80, unique=True)
-    position = models.PositiveSmallIntegerField("ordre", default=0)
+    name = models.CharField(
+        "nom",
+        max_length=80,
+        unique=True,
+        help_text="Nom court affiché dans les filtres, ex. « Restauration collective ».",
+    )
+    slug = models.SlugField(
+        "identifiant d'adresse",
+        max_length=80,
+        unique=True,
+        help_text="Partie de l'adresse web, rempli automatiquement depuis le nom.",
+    )
+    position = models.PositiveSmallIntegerField("ordre", default=0, help_text=POSITION_HELP)
 
     objects = SlugNaturalKeyManager()
 
@@ -100,11 +128,31 @@ class Partner(models.Model):
         COMPANY = "entreprise", "Entreprise"
         OTHER = "autre", "Autre"
 
-    name = models.CharField("nom", max_length=160, unique=True)
-    slug = models.SlugField("identifiant d'adresse", max_length=160, unique=True)
-    kind = models.CharField("type", max_length=12, choices=Kind.choices, default=Kind.OTHER)
-    url = models.URLField("site web", blank=True)
-    description = models.CharField("description", max_length=300, blank=True)
+    name = models.CharField(
+        "nom", max_length=160, unique=True, help_text="Nom complet, tel que l'organisation l'écrit."
+    )
+    slug = models.SlugField(
+        "identifiant d'adresse",
+        max_length=160,
+        unique=True,
+        help_text="Partie de l'adresse web, rempli automatiquement depuis le nom.",
+    )
+    kind = models.CharField(
+        "type",
+        max_length=12,
+        choices=Kind.choices,
+        default=Kind.OTHER,
+        help_text="Sert à regrouper les partenaires dans les filtres.",
+    )
+    url = models.URLField(
+        "site web", blank=True, help_text="Adresse du site de l'organisation (https://…)."
+    )
+    description = models.CharField(
+        "description",
+        max_length=300,
+        blank=True,
+        help_text="Une phrase : ce que fait l'organisation.",
+    )
 
     objects = SlugNaturalKeyManager()
 
@@ -192,7 +240,11 @@ class Practice(models.Model):
         COMMUNE = "commune", "Commune"
         OTHER = "autre", "Autre acteur public"
 
-    title = models.CharField("titre", max_length=200)
+    title = models.CharField(
+        "titre",
+        max_length=200,
+        help_text="Titre court et parlant, ex. « Un marché d'insertion pour 122 collèges ».",
+    )
     slug = models.SlugField(
         "identifiant d'adresse",
         max_length=200,
@@ -215,6 +267,7 @@ class Practice(models.Model):
         max_length=20,
         choices=AuthorityType.choices,
         default=AuthorityType.DEPARTMENT,
+        help_text="Échelon de la collectivité qui porte la pratique.",
     )
     authority_name = models.CharField(
         "collectivité",
@@ -243,11 +296,16 @@ class Practice(models.Model):
         help_text="Secteurs ou types de marchés concernés.",
     )
     partners = models.ManyToManyField(
-        Partner, related_name="practices", blank=True, verbose_name="partenaires"
+        Partner,
+        related_name="practices",
+        blank=True,
+        verbose_name="partenaires",
+        help_text="Organisations associées : SIAE, CRESS, réseaux… Tapez pour chercher.",
     )
     start_year = models.PositiveSmallIntegerField(
         "année de début",
         validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+        help_text="Année où la pratique a commencé (ex. 2018).",
     )
     end_year = models.PositiveSmallIntegerField(
         "année de fin",
@@ -272,17 +330,30 @@ class Practice(models.Model):
         help_text="Affiché publiquement : préférez un service "
         "(« Direction de la commande publique ») à une personne.",
     )
-    contact_email = models.EmailField("courriel de contact public", blank=True)
-    contact_url = models.URLField("page de contact", blank=True)
+    contact_email = models.EmailField(
+        "courriel de contact public",
+        blank=True,
+        help_text="Adresse publique d'un service (pas d'adresse personnelle).",
+    )
+    contact_url = models.URLField(
+        "page de contact", blank=True, help_text="Page de contact de la collectivité (https://…)."
+    )
 
     status = models.CharField(
-        "statut", max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+        "statut",
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Brouillon → En relecture → Publiée → Archivée. Publier est réservé aux "
+        "responsables éditoriaux ; choisissez « En relecture » pour le leur demander.",
     )
     published_at = models.DateTimeField(
         "publiée le",
         null=True,
         blank=True,
-        help_text="Rempli à la première publication. Une date future programme la publication.",
+        help_text="Rempli à la première publication. Une date future programme la publication : "
+        "la pratique n'apparaîtra sur le site qu'à cette date.",
     )
     deleted_at = models.DateTimeField("supprimée le", null=True, blank=True, editable=False)
     search_text = models.TextField("texte indexé", blank=True, editable=False)
@@ -408,7 +479,11 @@ class KeyFigure(models.Model):
     """A figure shown as a figure: 913 personnes en insertion, sept. 2018 – déc. 2020."""
 
     practice = models.ForeignKey(
-        Practice, on_delete=models.CASCADE, related_name="key_figures", verbose_name="pratique"
+        Practice,
+        on_delete=models.CASCADE,
+        related_name="key_figures",
+        verbose_name="pratique",
+        help_text="Pratique dont ce chiffre mesure les résultats.",
     )
     label = models.CharField(
         "libellé", max_length=160, help_text="Ce que l'on compte, ex. « salariés en insertion »."
@@ -426,7 +501,7 @@ class KeyFigure(models.Model):
     period = models.CharField(
         "période", max_length=80, blank=True, help_text="Ex. « sept. 2018 – déc. 2020 »."
     )
-    position = models.PositiveSmallIntegerField("ordre", default=0)
+    position = models.PositiveSmallIntegerField("ordre", default=0, help_text=POSITION_HELP)
 
     history = HistoricalRecords()
 
@@ -459,15 +534,24 @@ class Recognition(models.Model):
     """A distinction, e.g. « pratique exemplaire européenne » (Commission européenne, 2020)."""
 
     practice = models.ForeignKey(
-        Practice, on_delete=models.CASCADE, related_name="recognitions", verbose_name="pratique"
+        Practice,
+        on_delete=models.CASCADE,
+        related_name="recognitions",
+        verbose_name="pratique",
+        help_text="Pratique distinguée.",
     )
-    title = models.CharField("distinction", max_length=200)
-    awarded_by = models.CharField("décernée par", max_length=160, blank=True)
+    title = models.CharField(
+        "distinction", max_length=200, help_text="Ex. « pratique exemplaire européenne »."
+    )
+    awarded_by = models.CharField(
+        "décernée par", max_length=160, blank=True, help_text="Ex. « Commission européenne »."
+    )
     year = models.PositiveSmallIntegerField(
         "année",
         null=True,
         blank=True,
         validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+        help_text="Année d'attribution.",
     )
 
     class Meta:
@@ -544,15 +628,39 @@ class Contribution(models.Model):
     """Who proposed a practice through the public form; personal data, purged after retention."""
 
     practice = models.OneToOneField(
-        Practice, on_delete=models.CASCADE, related_name="contribution", verbose_name="pratique"
+        Practice,
+        on_delete=models.CASCADE,
+        related_name="contribution",
+        verbose_name="pratique",
+        help_text="Pratique créée par le formulaire « Proposer une pratique ».",
     )
-    contributor_name = models.CharField("nom du contributeur", max_length=120, blank=True)
-    contributor_email = models.EmailField("courriel du contributeur", blank=True)
-    contributor_role = models.CharField("fonction", max_length=120, blank=True)
-    links = models.TextField("liens proposés", blank=True)
-    submitted_at = models.DateTimeField("proposée le", default=timezone.now)
+    contributor_name = models.CharField(
+        "nom du contributeur",
+        max_length=120,
+        blank=True,
+        help_text="Donnée personnelle : ne pas la recopier dans la pratique.",
+    )
+    contributor_email = models.EmailField(
+        "courriel du contributeur",
+        blank=True,
+        help_text="Pour recontacter le contributeur ; jamais affiché sur le site.",
+    )
+    contributor_role = models.CharField(
+        "fonction", max_length=120, blank=True, help_text="Fonction déclarée par le contributeur."
+    )
+    links = models.TextField(
+        "liens proposés",
+        blank=True,
+        help_text="Liens envoyés par le contributeur, un par ligne ; vérifiez-les avant usage.",
+    )
+    submitted_at = models.DateTimeField(
+        "proposée le", default=timezone.now, help_text="Date d'envoi du formulaire."
+    )
     personal_data_purged_at = models.DateTimeField(
-        "données personnelles effacées le", null=True, blank=True
+        "données personnelles effacées le",
+        null=True,
+        blank=True,
+        help_text="Date à laquelle nom et courriel ont été effacés.",
     )
 
     objects = ContributionQuerySet.as_manager()

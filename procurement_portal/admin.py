@@ -4,22 +4,15 @@ from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.html import format_html
 
-POSITION_HELP = "Ordre d'affichage : les plus petits nombres d'abord."
 
-
-class EditorHelpTexts:
-    """ModelAdmin/inline mixin: help texts for editors where the model has none."""
-
-    help_texts: dict[str, str] = {}
+class EditorFormDefaults:
+    """ModelAdmin/inline mixin: form defaults that suit editors (help texts live on the models)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):
             # Editors paste bare domains; the web is https now (Django 6 default).
             kwargs.setdefault("assume_scheme", "https")
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and db_field.name in self.help_texts:
-            field.help_text = self.help_texts[db_field.name]
-        return field
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 def public_link(obj, label="Voir sur le site"):
