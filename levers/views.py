@@ -1,25 +1,22 @@
 """Public pages: levers with their dated legal bases, kits and fiches."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from practices.models import Practice
+from practices.models import Practice, with_counts
 
 from .models import Fiche, Kit, LegalBasis, Lever
 
 LATEST_PRACTICES = 12
 
 
-def _published_ids():
-    return Practice.objects.published().values("pk")
-
-
 @require_safe
 def lever_list(request):
-    levers = Lever.objects.annotate(
-        n=Count("practices", filter=Q(practices__in=_published_ids()))
-    ).order_by("family", "position", "name")
+    levers = with_counts(
+        Lever.objects.order_by("family", "position", "name"),
+        Practice.objects.published().count_by("levers"),
+    )
     families = []
     for value, label in Lever.Family.choices:
         members = [lever for lever in levers if lever.family == value]
@@ -52,13 +49,11 @@ def lever_detail(request, slug):
 @require_safe
 def fiche_list(request):
     kits = Kit.objects.prefetch_related(
-        Prefetch(
-            "fiches",
-            queryset=Fiche.objects.annotate(
-                n=Count("practices", filter=Q(practices__in=_published_ids()))
-            ).prefetch_related("levers"),
-        )
+        Prefetch("fiches", queryset=Fiche.objects.prefetch_related("levers"))
     )
+    counts = Practice.objects.published().count_by("source_fiche")
+    for kit in kits:
+        with_counts(kit.fiches.all(), counts)
     return render(request, "levers/fiche_list.html", {"kits": kits})
 
 

@@ -17,6 +17,7 @@ from django.db.models.functions import Cast
 from levers.models import Lever
 
 from .models import FIRST_YEAR, LAST_YEAR, Department, Practice, Region, Sector
+from .search import relevance
 from .text import CONTROL_CHARS
 
 QUERY_MAX_LENGTH = 200
@@ -54,6 +55,13 @@ class SlugMultipleChoiceField(KnownChoicesMixin, forms.ModelMultipleChoiceField)
 
     def label_from_instance(self, obj):
         return obj.name
+
+    def clean(self, value):
+        if not self.required and not value:
+            # Not queryset.none(), as Django returns: the filter tests the value's truth,
+            # and a QuerySet's truth costs a query compilation.
+            return []
+        return super().clean(value)
 
     def _check_values(self, value):
         if self.known is None:
@@ -93,6 +101,30 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
             **{f"{field.m2m_reverse_field_name()}__in": list(value)}
         ).values(field.m2m_field_name())
         return self.get_method(qs)(pk__in=matching)
+
+
+class RankedResults:
+    """Results whose requested page the facet query already ranked (PracticeFilter.ranked)."""
+
+    def __init__(self, queryset, filterset):
+        self.queryset = queryset
+        self.filterset = filterset
+
+    def __getitem__(self, index):
+        offset, limit = self.filterset._ranked_slice
+        # The paginator asks for [offset:offset + limit], or less on the last page.
+        if not (
+            isinstance(index, slice)
+            and (index.start or 0) == offset
+            and index.stop is not None
+            and offset <= index.stop <= offset + limit
+        ):
+            return self.queryset[index]
+        self.filterset.count()  # runs the facet query, which ranks the page
+        ids = self.filterset._ranked_ids[: index.stop - offset]
+        page = self.queryset.order_by().filter(pk__in=ids)
+        by_id = {practice.pk: practice for practice in page}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class PracticeFilterForm(forms.Form):
@@ -296,23 +328,40 @@ class PracticeFilter(django_filters.FilterSet):
         params = []
         ctes = []
 
+        rank = self._ranking()
+
         def base(excluded):
             excluded = excluded if self.selected(excluded) else None
             if excluded not in bases:
                 name = f"facet_base_{len(bases)}"
-                queryset = (
-                    self.queryset_without(excluded)
-                    .order_by()
-                    .values_list("pk", "department_id", "department__region_id", "authority_type")
-                )
+                queryset = self.queryset_without(excluded).order_by()
+                columns = ["pk", "department_id", "department__region_id", "authority_type"]
+                if excluded is None and rank is not None:
+                    queryset = queryset.annotate(search_rank=rank)
+                    columns += ["published_at", "search_rank"]
+                queryset = queryset.values_list(*columns)
                 sql, sql_params = queryset.query.get_compiler(using=queryset.db).as_sql()
-                ctes.append(f"{name} (id, department, region, authority) AS ({sql})")
+                names = "id, department, region, authority"
+                if len(columns) > 4:
+                    names += ", published, search_rank"
+                ctes.append(f"{name} ({names}) AS ({sql})")
                 params.extend(sql_params)
                 bases[excluded] = name
             return bases[excluded]
 
         # Only fixed names and identifiers are written into the SQL; values are parameters.
         branches = [f"SELECT 'total', '', '', '', COUNT(*) FROM {base(None)}"]  # noqa: S608
+        branch_params = []
+        if rank is not None:
+            # The requested page of results in relevance order (the order of
+            # search.RELEVANCE_ORDER): read from the matches this query reads anyway.
+            offset, limit = self._ranked_slice
+            branches.append(
+                "(SELECT 'page', CAST(id AS varchar), '', '', ROW_NUMBER() OVER ("  # noqa: S608
+                "ORDER BY search_rank DESC, published DESC, id DESC) AS position "
+                f"FROM {base(None)} ORDER BY position LIMIT %s OFFSET %s)"
+            )
+            branch_params += [limit, offset]
         for name in self.ROW_FACETS:
             cte = base(name)
             branch = (
@@ -340,7 +389,7 @@ class PracticeFilter(django_filters.FilterSet):
             )
         sql = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(branches)
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, params + branch_params)
             rows = cursor.fetchall()
 
         row_facets = {  # facet -> (CTE it is counted on, column index in the row)
@@ -350,9 +399,12 @@ class PracticeFilter(django_filters.FilterSet):
         }
         counts = {name: {} for name in self.FACET_KEYS}
         total = 0
+        ranked = []
         for tag, department, region, authority, n in rows:
             if tag == "total":
                 total = n
+            elif tag == "page":
+                ranked.append((n, int(department)))
             elif tag in self.M2M_FACETS:
                 counts[tag][department] = n
             else:
@@ -362,7 +414,38 @@ class PracticeFilter(django_filters.FilterSet):
                         key = values[column]
                         counts[facet][key] = counts[facet].get(key, 0) + n
         self._counts = (counts, total)
+        self._ranked_ids = [pk for _, pk in sorted(ranked)]
         return self._counts
+
+    # Ranked pages --------------------------------------------------------------
+
+    _ranked_slice = None
+    MAX_RANKED_PAGE = 10**6
+
+    def _ranking(self):
+        """The ranking expression when the facet query should rank a page too, else None."""
+        if self._ranked_slice is None or self.sort_key() != "pertinence":
+            return None
+        return relevance(self.queryset, self.search_query())
+
+    def ranked(self, results, page, per_page):
+        """`results` (the filtered queryset, sorted) for a paginator asked for `page`.
+
+        Sorted by relevance on PostgreSQL, ranking reads every match's search vector:
+        the facet query, which reads the matches anyway, then ranks the requested page
+        too, and the page is fetched by primary key instead of ranking the matches a
+        second time. Any other page the paginator settles on is a query of its own.
+        """
+        try:
+            # Capped: OFFSET is a 64-bit integer, and such a page is empty anyway.
+            number = min(max(int(page), 1), self.MAX_RANKED_PAGE)
+        except (TypeError, ValueError):
+            number = 1
+        self._ranked_slice = ((number - 1) * per_page, per_page)
+        if self._ranking() is None:
+            self._ranked_slice = None
+            return results
+        return RankedResults(results, self)
 
     def count(self):
         """How many practices match the filters (with the facet counts: no query of its own)."""

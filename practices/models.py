@@ -2,7 +2,7 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -168,6 +168,14 @@ class Partner(models.Model):
         return (self.slug,)
 
 
+def with_counts(objects, counts):
+    """The objects (levers, departments…), each with `n`: its count from count_by()."""
+    objects = list(objects)
+    for obj in objects:
+        obj.n = counts.get(obj.pk, 0)
+    return objects
+
+
 class PracticeQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         # Lets loaddata resolve foreign keys written as slugs (see backup_content).
@@ -199,9 +207,38 @@ class PracticeQuerySet(models.QuerySet):
     def not_deleted(self):
         return self.filter(deleted_at__isnull=True)
 
+    def count_by(self, field):
+        """{key of `field`: number of practices}, in one grouped query.
+
+        `field` is a foreign key or a many-to-many ("department", "levers"). Counting
+        first and labelling after is much cheaper than annotating each lever or
+        department with a filtered count, which joins every practice to every row:
+        17 ms against 1.3 ms for the departments at 10,000 practices on PostgreSQL.
+        """
+        # Without the practices that have none: an indexed optional key (a fiche) then
+        # reads only the few practices that have one.
+        rows = (
+            self.filter(**{f"{field}__isnull": False})
+            .order_by()
+            .values_list(field)
+            .annotate(n=Count("pk"))
+        )
+        return dict(rows)
+
+    # What cards, feeds and the home page read; the body, folded search text and contact
+    # are left in the database (they make most of a row).
+    CARD_FIELDS = (
+        "title", "slug", "summary", "authority_type", "authority_name", "department",
+        "start_year", "end_year", "status", "published_at", "updated_at",
+    )  # fmt: skip
+
     def for_cards(self):
         """What a practice card shows, in a fixed number of queries."""
-        return self.select_related("department__region").prefetch_related("levers")
+        return (
+            self.select_related("department__region")
+            .prefetch_related("levers")
+            .only(*self.CARD_FIELDS, "department__name", "department__region__name")
+        )
 
     def search(self, query):
         """Accent- and case-insensitive search: every word must appear.

@@ -95,17 +95,25 @@ def search_practices(queryset, query):
     return queryset
 
 
+# Best matches first, most recent first among equals.
+RELEVANCE_ORDER = ("-search_rank", "-published_at", "-pk")
+
+
+def relevance(queryset, query) -> SearchRank | None:
+    """The ranking of a query's matches (ts_rank), or None without one (SQLite, no word)."""
+    parsed = tsquery(query) if _on_postgresql(queryset) else None
+    return None if parsed is None else SearchRank(PracticeSearchVector(), parsed)
+
+
 def order_by_relevance(queryset, query):
     """Best matches first on PostgreSQL (ts_rank), most recent first among equals.
 
     Without a ranking function on SQLite, the most recent matches come first.
     """
-    parsed = tsquery(query) if _on_postgresql(queryset) else None
-    if parsed is None:
+    rank = relevance(queryset, query)
+    if rank is None:
         return queryset.order_by("-published_at", "-pk")
-    return queryset.annotate(search_rank=SearchRank(PracticeSearchVector(), parsed)).order_by(
-        "-search_rank", "-published_at", "-pk"
-    )
+    return queryset.annotate(search_rank=rank).order_by(*RELEVANCE_ORDER)
 
 
 def crude_stem(word: str) -> str:
@@ -119,13 +127,15 @@ def crude_stem(word: str) -> str:
     return word
 
 
-def highlight_stems(query) -> list[str]:
+@functools.lru_cache(maxsize=256)
+def highlight_stems(query) -> tuple[str, ...]:
+    # Cached: a results page highlights the same query in every title and summary.
     stems = []
     for word in _query_words(query):
         stem = crude_stem(word)
         if stem not in stems:
             stems.append(stem)
-    return stems
+    return tuple(stems)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -134,7 +144,7 @@ def _word_stem(word: str) -> str:
     return crude_stem(fold(word))
 
 
-def _matches(word: str, stems: list[str]) -> bool:
+def _matches(word: str, stems: tuple[str, ...]) -> bool:
     stem = _word_stem(word)
     # Short stems must match whole words: "pri" (prix) should not light up "principal".
     return any(stem.startswith(s) if len(s) > PREFIX_MIN_LENGTH else stem == s for s in stems)

@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from levers.models import LegalBasis, Lever
 
 from .filters import PracticeFilter
-from .models import Department, Partner, Practice, Region, Sector
+from .models import Department, Partner, Practice, Region, Sector, with_counts
 from .text import fold
 
 PAGE_SIZE = 12
@@ -32,14 +32,14 @@ class CountedPaginator(Paginator):
 @require_safe
 def home(request):
     published = Practice.objects.published()
+    per_department = published.count_by("department")
     context = {
         "recent": published.for_cards().order_by("-published_at", "-pk")[:4],
-        "levers": Lever.objects.annotate(
-            n=Count("practices", filter=Q(practices__in=published.values("pk")))
-        ),
-        "counts": published.aggregate(
-            practices=Count("pk"), departments=Count("department", distinct=True)
-        ),
+        "levers": with_counts(Lever.objects.all(), published.count_by("levers")),
+        "counts": {
+            "practices": sum(per_department.values()),
+            "departments": len(per_department),
+        },
     }
     return render(request, "home.html", context)
 
@@ -61,7 +61,8 @@ def _chip_links(request, active):
 @require_safe
 def practice_list(request):
     filterset = PracticeFilter(request.GET or None, queryset=Practice.objects.published())
-    paginator = CountedPaginator(filterset.qs.for_cards(), PAGE_SIZE, count=filterset.count())
+    results = filterset.ranked(filterset.qs.for_cards(), request.GET.get("page"), PAGE_SIZE)
+    paginator = CountedPaginator(results, PAGE_SIZE, count=filterset.count())
     page_obj = paginator.get_page(request.GET.get("page"))
     active = filterset.active_filters() if filterset.is_bound else []
     feed_query = request.GET.copy()
@@ -178,9 +179,9 @@ def practice_detail(request, slug):
 
 @require_safe
 def department_list(request):
-    published = Practice.objects.published().values("pk")
-    departments = Department.objects.select_related("region").annotate(
-        n=Count("practices", filter=Q(practices__in=published))
+    departments = with_counts(
+        Department.objects.select_related("region"),
+        Practice.objects.published().count_by("department"),
     )
     # Alphabetical in French whatever the database collation: « Île-de-France » under I.
     departments = sorted(departments, key=lambda d: (fold(d.region.name), d.code))

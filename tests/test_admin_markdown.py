@@ -68,3 +68,12 @@ def test_template_filter_sanitizes_too():
 )
 def test_any_mix_of_markdown_and_attacks_is_harmless(source):
     assert_harmless(render_markdown(source))
+
+
+def test_one_text_leaves_nothing_in_the_next():
+    # The converter is reused from text to text: footnotes and abbreviations are per text.
+    first = render_markdown("Le SPASER[^1].\n\n*[SPASER]: Schéma d'achats\n\n[^1]: Note.")
+    assert "Note." in first and "<abbr" in first
+    second = render_markdown("Le SPASER, sans note.")
+    assert "Note." not in second
+    assert "<abbr" not in second

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from practices.models import Practice
-from tests.factories import make_practice
+from tests.factories import make_fiche, make_lever, make_practice
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +37,18 @@ def test_republishing_keeps_the_first_publication_date():
     practice.publish()
     practice.save()
     assert practice.published_at == first
+
+
+def test_count_by_counts_published_practices_per_lever_department_and_fiche():
+    spaser, clauses, unused = make_lever(), make_lever(), make_lever()
+    fiche = make_fiche()
+    make_practice(levers=[spaser, clauses], department="62", source_fiche=fiche)
+    make_practice(levers=[spaser], department="62")
+    make_practice(levers=[clauses], department="976")
+    make_practice(levers=[spaser], department="35", status="draft", published_at=None)
+    make_practice(levers=[spaser], department="35", deleted_at=timezone.now())
+    published = Practice.objects.published()
+    assert published.count_by("levers") == {spaser.pk: 2, clauses.pk: 2}
+    assert unused.pk not in published.count_by("levers")
+    assert published.count_by("department") == {"62": 2, "976": 1}
+    assert published.count_by("source_fiche") == {fiche.pk: 1}

@@ -6,6 +6,7 @@ import unicodedata
 import pytest
 from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -283,6 +284,56 @@ def test_list_sorted_by_relevance_puts_title_matches_first(db):
         {"q": "Lombricompostage", "tri": "pertinence"}, queryset=Practice.objects.published()
     ).qs
     assert list(found) == [in_title, in_body]
+
+
+def _ranked_practices(n):
+    """n practices matching « lombricompostage » with every kind of rank, and ties."""
+    now = timezone.now()
+    where = ["title", "summary", "body"]
+    for i in range(n):
+        field = where[i % 3]
+        make_practice(
+            slug=f"rang-{i}",
+            published_at=now - timezone.timedelta(days=i % 4),
+            **{field: f"Lombricompostage {'et lombricompostage ' * (i % 2)}n° {i}"},
+        )
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("page", ["1", "2", "3", "4", "0", "-1", "x", "99999999999999999999999"])
+def test_list_pages_by_relevance_follow_order_by_relevance(client, db, page):
+    # The list page ranks its page inside the facet query; it must give the same
+    # practices, in the same order, as the queryset's own ranking, on every page.
+    _ranked_practices(30)
+    query = "lombricompostage"
+    response = client.get("/pratiques/", {"q": query, "page": page})
+    assert response.status_code == 200
+    shown = [practice.slug for practice in response.context["practices"]]
+    ranked = [p.slug for p in Practice.objects.published().search(query).order_by_relevance(query)]
+    number = response.context["page_obj"].number
+    assert shown == ranked[(number - 1) * 12 : number * 12]
+    assert len(shown) == (6 if number == 3 else 12)
+
+
+@pytest.mark.postgres
+def test_list_page_by_relevance_takes_no_ranking_query_of_its_own(client, db):
+    _ranked_practices(15)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/pratiques/", {"q": "lombricompostage", "page": "2"})
+    assert len(response.context["practices"]) == 3
+    ranking = [q["sql"] for q in queries.captured_queries if "ts_rank" in q["sql"]]
+    # Ranked once, with the facets; the page is then read by primary key.
+    assert len(ranking) == 2
+    assert "ROW_NUMBER()" in ranking[0]
+    assert '"practices_practice"."id" IN (' in ranking[1]
+    assert "LIMIT" not in ranking[1]
+
+
+@pytest.mark.postgres
+def test_search_vectors_are_kept_inside_the_rows(db):
+    # Ranking reads every match's vector: out-of-line storage made it ~2× slower.
+    options = _rows("SELECT reloptions FROM pg_class WHERE relname = 'practices_practice'")
+    assert "toast_tuple_target=8160" in options[0][0]
 
 
 @pytest.mark.postgres
