@@ -1,5 +1,6 @@
 """Levers of responsible public procurement, and the RTES kits and fiches that present them."""
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,7 +16,29 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Lever(models.Model):
+class PublicContent(models.Model):
+    """A model public pages show: saving or deleting a row makes cached pages stale at
+    once (practices.ContentVersion), whether from the admin, a command or a shell."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
+
+
+def content_changed():
+    # By name: the practices app, which holds the version, depends on this one.
+    apps.get_model("practices", "ContentVersion").objects.bump()
+
+
+class Lever(PublicContent):
     class Family(models.TextChoices):
         TARGET_ESS = "cibler-ess", "Cibler les structures de l'ESS"
         ORGANISE = "organiser", "S'organiser au sein de la collectivité"
@@ -70,7 +93,7 @@ class Lever(models.Model):
         return reverse("levers:detail", args=[self.slug])
 
 
-class LegalBasis(models.Model):
+class LegalBasis(PublicContent):
     """A dated legal reference, so that a change of law is added rather than overwritten."""
 
     lever = models.ForeignKey(
@@ -134,7 +157,7 @@ class LegalBasis(models.Model):
         return f"{self.code} – {self.title}"
 
 
-class Kit(models.Model):
+class Kit(PublicContent):
     name = models.CharField(
         "nom", max_length=120, unique=True, help_text="Nom du kit, ex. « Kit DépartementalESS »."
     )
@@ -171,7 +194,7 @@ class Kit(models.Model):
         return (self.slug,)
 
 
-class Fiche(models.Model):
+class Fiche(PublicContent):
     kit = models.ForeignKey(
         Kit,
         on_delete=models.PROTECT,
@@ -252,7 +275,7 @@ class Fiche(models.Model):
         return reverse("levers:fiche_detail", args=[self.slug])
 
 
-class Resource(models.Model):
+class Resource(PublicContent):
     """Further reading attached to a lever or a fiche."""
 
     class Kind(models.TextChoices):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from levers.models import POSITION_HELP, Fiche, Lever, SlugNaturalKeyManager
+from levers.models import POSITION_HELP, Fiche, Lever, PublicContent, SlugNaturalKeyManager
 
 from .text import fold
 
@@ -21,7 +21,7 @@ class CodeNaturalKeyManager(models.Manager):
         return self.get(code=code)
 
 
-class Region(models.Model):
+class Region(PublicContent):
     """One of the 18 French regions, keyed by its official INSEE code."""
 
     code = models.CharField(
@@ -48,7 +48,7 @@ class Region(models.Model):
         return (self.code,)
 
 
-class Department(models.Model):
+class Department(PublicContent):
     """One of the 101 departments, keyed by its INSEE code (01…95, 2A, 2B, 971…976)."""
 
     code = models.CharField(
@@ -86,7 +86,7 @@ class Department(models.Model):
         return reverse("practices:department_detail", args=[self.code])
 
 
-class Sector(models.Model):
+class Sector(PublicContent):
     """A sector or market type: travaux, restauration collective, textile…"""
 
     name = models.CharField(
@@ -117,7 +117,7 @@ class Sector(models.Model):
         return (self.slug,)
 
 
-class Partner(models.Model):
+class Partner(PublicContent):
     """An organisation that takes part in practices: CRESS, associations intermédiaires…"""
 
     class Kind(models.TextChoices):
@@ -512,7 +512,7 @@ class Practice(models.Model):
             models.QuerySet.update(rows, search_text=self.search_text)
 
 
-class KeyFigure(models.Model):
+class KeyFigure(PublicContent):
     """A figure shown as a figure: 913 personnes en insertion, sept. 2018 – déc. 2020."""
 
     practice = models.ForeignKey(
@@ -567,7 +567,7 @@ class KeyFigure(models.Model):
         return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
 
 
-class Recognition(models.Model):
+class Recognition(PublicContent):
     """A distinction, e.g. « pratique exemplaire européenne » (Commission européenne, 2020)."""
 
     practice = models.ForeignKey(

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from levers.models import Lever
-from practices.models import ContentVersion, Practice
+from levers.models import Fiche, Lever
+from practices.models import ContentVersion, KeyFigure, Practice
 from tests.factories import make_practice
 
 PUBLIC_PAGES = ["/", "/pratiques/", "/pratiques/?levier=marches-reserves", "/leviers/"]
@@ -76,6 +76,25 @@ def test_an_edit_shows_at_once(client, practice):
 
     assert "Titre corrigé" in client.get(url).content.decode()
     assert "Titre corrigé" in client.get("/pratiques/").content.decode()
+
+
+def test_levers_sectors_fiches_and_key_figures_saved_anywhere_show_at_once(client, practice):
+    # Outside the admin too (a shell, a command): saving the row is enough.
+    lever = Lever.objects.get(slug="marches-reserves")
+    assert "Marchés réservés" in client.get("/leviers/").content.decode()
+    lever.name = "Marchés réservés (corrigé)"
+    lever.save()
+    assert "Marchés réservés (corrigé)" in client.get("/leviers/").content.decode()
+
+    url = practice.get_absolute_url()
+    client.get(url)
+    KeyFigure.objects.create(practice=practice, label="Collèges concernés", value="122")
+    assert "Collèges concernés" in client.get(url).content.decode()
+
+    fiche = Fiche.objects.first()
+    assert client.get(fiche.get_absolute_url()).status_code == 200
+    fiche.delete()
+    assert client.get(fiche.get_absolute_url()).status_code == 404
 
 
 def test_pages_are_served_from_the_cache_until_content_changes(client, practice):
