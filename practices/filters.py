@@ -356,10 +356,12 @@ class PracticeFilter(django_filters.FilterSet):
             # The requested page of results in relevance order (the order of
             # search.RELEVANCE_ORDER): read from the matches this query reads anyway.
             offset, limit = self._ranked_slice
+            # Numbered after the LIMIT: the matches themselves need only a top-N sort.
+            order = "search_rank DESC, published DESC, id DESC"
             branches.append(
-                "(SELECT 'page', CAST(id AS varchar), '', '', ROW_NUMBER() OVER ("  # noqa: S608
-                "ORDER BY search_rank DESC, published DESC, id DESC) AS position "
-                f"FROM {base(None)} ORDER BY position LIMIT %s OFFSET %s)"
+                f"SELECT 'page', CAST(id AS varchar), '', '', ROW_NUMBER() OVER (ORDER BY {order}) "  # noqa: S608
+                f"FROM (SELECT id, search_rank, published FROM {base(None)} "
+                f"ORDER BY {order} LIMIT %s OFFSET %s) ranked"
             )
             branch_params += [limit, offset]
         for name in self.ROW_FACETS:
