@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from procurement_portal.admin import EditorFormDefaults, public_link
+from procurement_portal.admin import EditorFormDefaults, HistoryRevertsRelations, public_link
 
 from .models import Fiche, Kit, LegalBasis, Lever, Resource
 
@@ -82,7 +82,7 @@ class KitAdmin(EditorFormDefaults, admin.ModelAdmin):
 
 
 @admin.register(Fiche)
-class FicheAdmin(EditorFormDefaults, SimpleHistoryAdmin):
+class FicheAdmin(EditorFormDefaults, HistoryRevertsRelations, SimpleHistoryAdmin):
     list_display = ["title", "kit", "number", "published_on", "has_pdf", "view_on_site_link"]
     list_filter = ["kit", "levers"]
     search_fields = ["title", "slug", "summary", "kit__name"]

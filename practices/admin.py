@@ -11,7 +11,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from procurement_portal.admin import EditorFormDefaults, public_link
+from procurement_portal.admin import EditorFormDefaults, HistoryRevertsRelations, public_link
 
 from . import workflow
 from .models import (
@@ -165,7 +165,9 @@ class PracticeAdminForm(forms.ModelForm):
 
 
 @admin.register(Practice)
-class PracticeAdmin(EditorFormDefaults, ImportExportModelAdmin, SimpleHistoryAdmin):
+class PracticeAdmin(
+    EditorFormDefaults, HistoryRevertsRelations, ImportExportModelAdmin, SimpleHistoryAdmin
+):
     form = PracticeAdminForm
     resource_classes = [PracticeResource]
     import_formats = [CSV, XLSX]

@@ -3,6 +3,7 @@
 from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.html import format_html
+from simple_history.utils import get_m2m_reverse_field_name
 
 
 class EditorFormDefaults:
@@ -13,6 +14,42 @@ class EditorFormDefaults:
             # Editors paste bare domains; the web is https now (Django 6 default).
             kwargs.setdefault("assume_scheme", "https")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class HistoryRevertsRelations:
+    """SimpleHistoryAdmin mixin: the « revert » form shows the version's many-to-many
+    choices (levers, sectors, partners) instead of today's, so that reverting restores
+    them too. simple-history builds that form from the current rows."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # On the request, not on this admin: one instance serves every request.
+        request.history_version_id = version_id
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        version_id = getattr(request, "history_version_id", None)
+        if version_id is None:
+            return form
+        record = self.model.history.filter(history_id=version_id).first()
+        if record is None:
+            return form
+        tracked = {field.name: field for field in record._history_m2m_fields}
+        initial = {
+            name: [
+                getattr(row, f"{get_m2m_reverse_field_name(field)}_id")
+                for row in getattr(record, name).all()
+            ]
+            for name, field in tracked.items()
+            if name in form.base_fields
+        }
+
+        class VersionForm(form):
+            def __init__(self, *args, **kwargs):
+                kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
+                super().__init__(*args, **kwargs)
+
+        return VersionForm
 
 
 def public_link(obj, label="Voir sur le site"):

@@ -3,11 +3,12 @@
 import pytest
 
 from levers.models import Lever
-from practices.models import Practice
+from practices.models import Practice, Sector
 from tests.factories import (
     make_fiche,
     make_lever,
     make_practice,
+    make_sector,
     make_staff,
     practice_admin_form_data,
 )
@@ -67,6 +68,38 @@ def test_an_editor_reverts_a_practice_to_an_earlier_version(client):
     practice.refresh_from_db()
     assert practice.title == "Version 1"
     assert practice.history.first().title == "Version 1"
+
+
+def test_the_revert_form_offers_the_version_s_levers_and_sectors_and_restores_them(client):
+    old_lever, new_lever = make_lever(name="Marchés réservés"), make_lever(name="SPASER")
+    old_sector = make_sector()
+    practice = make_practice(
+        levers=[old_lever], sectors=[old_sector], status=Practice.Status.DRAFT, published_at=None
+    )
+    practice.title = "Version 1"
+    practice.save()
+    old = practice.history.first()
+    practice.levers.set([new_lever])
+    practice.sectors.clear()
+    practice.title = "Version 2"
+    practice.save()
+    client.force_login(make_staff(EDITORS))
+    url = f"/admin/practices/practice/{practice.pk}/history/{old.history_id}/"
+
+    form = client.get(url).context["adminform"].form
+    assert form.initial["title"] == "Version 1"
+    assert list(form.initial["levers"]) == [old_lever.pk]
+    assert list(form.initial["sectors"]) == [old_sector.pk]
+    # The ordinary change form still shows today's choices.
+    today = client.get(change_url(practice)).context["adminform"].form
+    assert [lever.pk for lever in today.initial["levers"]] == [new_lever.pk]
+
+    data = practice_admin_form_data(practice, title="Version 1")
+    data.update(levers=form.initial["levers"], sectors=form.initial["sectors"])
+    assert client.post(url, data).status_code == 302
+    practice.refresh_from_db()
+    assert list(practice.levers.all()) == [old_lever]
+    assert list(Sector.objects.filter(practices=practice)) == [old_sector]
 
 
 def test_reverting_to_a_published_version_still_needs_the_publish_permission(client):
