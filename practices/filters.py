@@ -63,12 +63,22 @@ class SlugMultipleChoiceField(KnownChoicesMixin, forms.ModelMultipleChoiceField)
             return []
         return super().clean(value)
 
+    # Values of the last clean that matched no choice, when others did: they are reported
+    # by PracticeFilterForm and the valid ones still apply (a shared link with one lever
+    # renamed since keeps its other levers).
+    unknown = ()
+
     def _check_values(self, value):
         if self.known is None:
             return super()._check_values(value)
         if isinstance(value, str) or not hasattr(value, "__iter__"):
             raise ValidationError(self.error_messages["invalid_list"], code="invalid_list")
-        return [self._known(v) for v in sorted({str(v) for v in value})]
+        values = sorted({str(v) for v in value})
+        choices = [self.known()[v] for v in values if v in self.known()]
+        self.unknown = [v for v in values if v not in self.known()]
+        if self.unknown and not choices:
+            self._known(self.unknown[0])  # raises the usual message
+        return choices
 
 
 class SlugChoiceField(KnownChoicesMixin, django_filters.fields.ModelChoiceField):
@@ -131,6 +141,13 @@ class PracticeFilterForm(forms.Form):
     """Reports the parameters the filter set dropped before validation (see PracticeFilter)."""
 
     rejected: tuple = ()
+
+    def _post_clean(self):
+        # Not add_error(), which would drop the field's valid values along with the bad.
+        for name, field in self.fields.items():
+            for value in getattr(field, "unknown", ()):
+                message = field.error_messages["invalid_choice"] % {"value": value}
+                self._errors.setdefault(name, self.error_class()).append(message)
 
     def clean(self):
         cleaned = super().clean()

@@ -381,6 +381,20 @@ def test_unknown_lever_is_reported_and_ignored(client, content):
     assert "« inconnu » ne fait pas partie des choix proposés." in text(response)
 
 
+def test_an_unknown_value_among_known_ones_is_reported_and_the_others_still_apply(
+    client, content
+):
+    # A shared link whose second lever no longer exists keeps filtering on the first.
+    response = client.get(URL, {"levier": ["commerce-equitable", "inconnu"]})
+    assert listed(response) == ["ille-et-vilaine-territoire-commerce-equitable"]
+    assert "« inconnu » ne fait pas partie des choix proposés." in text(response)
+    assert "Certains critères n'ont pas pu être appliqués" in text(response)
+    chips = [chip["label"] for chip in response.context["chips"]]
+    assert chips == ["Levier : Commerce équitable"]
+    response = client.get(URL, {"departement": ["976", "999"], "secteur": "nope"})
+    assert listed(response) == [MAYOTTE]
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
