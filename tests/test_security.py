@@ -153,6 +153,8 @@ def test_admin_login_is_locked_after_repeated_failures_with_a_french_page(client
     assert '<html lang="fr">' in text
     assert "Connexion temporairement bloquée" in text
     assert "30&nbsp;minutes" in text
+    assert 'rel="stylesheet"' in text  # the site's page, header and footer
+    assert 'href="/"' in text
 
     # Even the right password is refused during the cool-off.
     response = client.post(
