@@ -11,7 +11,12 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from procurement_portal.admin import EditorFormDefaults, HistoryRevertsRelations, public_link
+from procurement_portal.admin import (
+    EditorFormDefaults,
+    ExportForm,
+    HistoryRevertsRelations,
+    public_link,
+)
 
 from . import workflow
 from .models import (
@@ -169,6 +174,7 @@ class PracticeAdmin(
     EditorFormDefaults, HistoryRevertsRelations, ImportExportModelAdmin, SimpleHistoryAdmin
 ):
     form = PracticeAdminForm
+    export_form_class = ExportForm
     resource_classes = [PracticeResource]
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]

@@ -381,9 +381,7 @@ def test_unknown_lever_is_reported_and_ignored(client, content):
     assert "« inconnu » ne fait pas partie des choix proposés." in text(response)
 
 
-def test_an_unknown_value_among_known_ones_is_reported_and_the_others_still_apply(
-    client, content
-):
+def test_an_unknown_value_among_known_ones_is_reported_and_the_others_still_apply(client, content):
     # A shared link whose second lever no longer exists keeps filtering on the first.
     response = client.get(URL, {"levier": ["commerce-equitable", "inconnu"]})
     assert listed(response) == ["ille-et-vilaine-territoire-commerce-equitable"]

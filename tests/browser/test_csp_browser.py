@@ -48,3 +48,33 @@ def test_the_admin_works_under_the_policy(page, live_server, content):
     page.locator("#id_title").blur()
     assert page.locator("#id_slug").input_value() != ""
     assert [v for v in violations if "script" in v.lower()] == []
+
+
+def test_admin_export_select_all_and_history_styles_work_under_the_policy(
+    page, live_server, content
+):
+    # django-import-export wires « Select all » with an inline onchange, and both it
+    # and django-simple-history write a few style attributes: the policy refuses them,
+    # the portal's admin script and stylesheet do the same work.
+    get_user_model().objects.create_superuser("editrice", "e@example.org", PASSWORD)
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Nom d’utilisateur").fill("editrice")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url(live_server.url + "/admin/")
+
+    page.goto(live_server.url + "/admin/practices/practice/export/")
+    fields = page.locator('.selectable-field-export-row input[type="checkbox"]')
+    assert fields.count() > 3
+    toggle = page.locator("input.select-toggle")
+    toggle.uncheck()
+    assert not any(fields.nth(i).is_checked() for i in range(fields.count()))
+    toggle.check()
+    assert all(fields.nth(i).is_checked() for i in range(fields.count()))
+    label = page.locator('label[for="select-all-toggle"]')
+    assert label.evaluate("e => getComputedStyle(e).fontWeight") == "700"
+
+    practice = Practice.objects.first()
+    page.goto(live_server.url + f"/admin/practices/practice/{practice.pk}/history/")
+    paginator = page.locator("#change-history + .paginator")
+    assert paginator.evaluate("e => getComputedStyle(e).borderTopStyle") == "none"
