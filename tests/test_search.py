@@ -17,6 +17,7 @@ from levers.models import Lever
 from practices.filters import PracticeFilter
 from practices.models import Practice
 from practices.search import highlight
+from practices.text import STOP_WORDS, search_terms
 from tests.factories import make_lever, make_practice
 
 HOSTILE_QUERIES = [
@@ -327,6 +328,35 @@ def test_list_page_by_relevance_takes_no_ranking_query_of_its_own(client, db):
     assert "ROW_NUMBER()" in ranking[0]
     assert '"practices_practice"."id" IN (' in ranking[1]
     assert "LIMIT" not in ranking[1]
+
+
+# Pronouns, determiners and forms of être/avoir (PostgreSQL ignores them all).
+FRENCH_FUNCTION_WORDS = """
+    nous vous eux elle il je tu on lui moi toi avec mais ne pas mon ma mes ton ta
+    tes son ses notre nos votre vos est sont suis sommes avons avez ont sera seront
+    avait avaient eut soit ayant aurait
+""".split()  # noqa: SIM905 - a word list reads better as text
+
+
+@pytest.mark.postgres
+def test_words_postgresql_ignores_are_dropped_from_queries_on_every_database(db):
+    words = [w for w in sorted(STOP_WORDS) if w not in ("a", "les")]
+    lexemes = _rows("SELECT w, ts_lexize('french_stem', w) FROM unnest(%s::text[]) w", [words])
+    assert {w for w, lexeme in lexemes if lexeme != []} == set()
+    # ...and the reverse, for the words a visitor is likely to type.
+    ignored = _rows(
+        "SELECT w FROM unnest(%s::text[]) w WHERE ts_lexize('french_stem', w) = '{}'",
+        [FRENCH_FUNCTION_WORDS],
+    )
+    assert {w for (w,) in ignored} == set(FRENCH_FUNCTION_WORDS) <= STOP_WORDS
+
+
+def test_a_query_of_ignored_words_lists_every_practice_as_no_query_would(db):
+    make_practice(summary="Nous avons des clauses sociales.")
+    make_practice(summary="Un marché réservé.")
+    everything = set(Practice.objects.published())
+    assert set(Practice.objects.published().search("nous avons")) == everything
+    assert search_terms("Nous avons eu des clauses") == ["clause"]
 
 
 @pytest.mark.postgres
