@@ -6,7 +6,12 @@ from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from procurement_portal.admin import EditorFormDefaults, HistoryRevertsRelations, public_link
+from procurement_portal.admin import (
+    EditorFormDefaults,
+    HistoryRevertsRelations,
+    in_default_order,
+    public_link,
+)
 
 from .models import Fiche, Kit, LegalBasis, Lever, Resource
 
@@ -46,7 +51,9 @@ class LeverAdmin(EditorFormDefaults, SimpleHistoryAdmin):
     inlines = [LegalBasisInline, LeverResourceInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(practice_total=Count("practices"))
+        return in_default_order(
+            super().get_queryset(request).annotate(practice_total=Count("practices"))
+        )
 
     @admin.display(description="pratiques", ordering="practice_total")
     def practice_count(self, obj):
@@ -74,7 +81,7 @@ class KitAdmin(EditorFormDefaults, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(fiche_total=Count("fiches"))
+        return in_default_order(super().get_queryset(request).annotate(fiche_total=Count("fiches")))
 
     @admin.display(description="fiches", ordering="fiche_total")
     def fiche_count(self, obj):

@@ -15,6 +15,7 @@ from procurement_portal.admin import (
     EditorFormDefaults,
     ExportForm,
     HistoryRevertsRelations,
+    in_default_order,
     public_link,
 )
 
@@ -47,7 +48,9 @@ class RegionAdmin(EditorFormDefaults, admin.ModelAdmin):
     ordering = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(department_total=Count("departments"))
+        return in_default_order(
+            super().get_queryset(request).annotate(department_total=Count("departments"))
+        )
 
     @admin.display(description="départements", ordering="department_total")
     def department_count(self, obj):

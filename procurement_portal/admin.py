@@ -54,6 +54,12 @@ class HistoryRevertsRelations:
         return VersionForm
 
 
+def in_default_order(queryset):
+    """The queryset in its model's order: a GROUP BY (an annotated count) drops the
+    default one, which paginated admin lists, autocomplete included, need."""
+    return queryset.order_by(*queryset.model._meta.ordering)
+
+
 def public_link(obj, label="Voir sur le site"):
     """A link to the public page, or a dash while that page has no URL yet."""
     try:

@@ -94,6 +94,8 @@ def _plain_http_live_server():
     from django.conf import settings
 
     settings.SECURE_SSL_REDIRECT = False
+    # WhiteNoise warns at each start when STATIC_ROOT is missing; tests never collect.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(scope="session")
