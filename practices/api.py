@@ -175,7 +175,7 @@ def _page_url(request, number):
 @api_view
 def practice_list(request):
     # Built exactly as the list page builds it, so both return the same practices.
-    filterset = PracticeFilter(request.GET or None, queryset=api_practices())
+    filterset = PracticeFilter(request.GET or None, queryset=api_practices(), request=request)
     page_form = PageForm({"page": request.GET.get("page")} if "page" in request.GET else {})
     filters_valid = not filterset.is_bound or filterset.is_valid()
     if not (filters_valid and page_form.is_valid()):

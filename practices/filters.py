@@ -9,6 +9,8 @@ import functools
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import F
@@ -480,9 +482,16 @@ class PracticeFilter(django_filters.FilterSet):
 
     def _reference_rows(self):
         """[(facet, pk, slug or code, name, rank)] of every lever, sector, region and
-        department, in one query, at most once per request: it both validates the
-        filters (see KnownChoicesMixin) and labels the facets."""
-        if not hasattr(self, "_references"):
+        department, in one query at most per request: it both validates the filters (see
+        KnownChoicesMixin) and labels the facets."""
+        if hasattr(self, "_references"):
+            return self._references
+        # They change only with the content: kept in the cache under its version when the
+        # page cache has read it for this request (never for editors).
+        version = getattr(self.request, "content_version", None)
+        key = f"facet-references:{version[0]}" if version else None
+        self._references = cache.get(key) if key else None
+        if self._references is None:
             parts = [
                 model.objects.annotate(
                     facet=models.Value(facet),
@@ -495,6 +504,8 @@ class PracticeFilter(django_filters.FilterSet):
                 for facet, model in self.REFERENCE_FACETS.items()
             ]
             self._references = list(parts[0].union(*parts[1:], all=True))
+            if key:
+                cache.set(key, self._references, settings.PAGE_CACHE_SECONDS)
         return self._references
 
     def _known_choices(self, facet):

@@ -12,7 +12,9 @@ def published_filterset(request, what):
     Built exactly as the list page builds it, so a feed or a file holds what the list shows.
     `what` completes « Paramètres invalides pour … » in the error.
     """
-    filterset = PracticeFilter(request.GET or None, queryset=Practice.objects.published())
+    filterset = PracticeFilter(
+        request.GET or None, queryset=Practice.objects.published(), request=request
+    )
     if not filterset.is_bound or filterset.is_valid():
         return filterset, None
     lines = [

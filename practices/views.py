@@ -60,7 +60,9 @@ def _chip_links(request, active):
 
 @require_safe
 def practice_list(request):
-    filterset = PracticeFilter(request.GET or None, queryset=Practice.objects.published())
+    filterset = PracticeFilter(
+        request.GET or None, queryset=Practice.objects.published(), request=request
+    )
     results = filterset.ranked(filterset.qs.for_cards(), request.GET.get("page"), PAGE_SIZE)
     paginator = CountedPaginator(results, PAGE_SIZE, count=filterset.count())
     page_obj = paginator.get_page(request.GET.get("page"))

@@ -59,7 +59,9 @@ class AnonymousPageCacheMiddleware:
             self.after_change(request, response)
             return response
 
-        key = cache_key(request, *ContentVersion.objects.current())
+        # Kept on the request: views may key their own cached data on it too.
+        request.content_version = ContentVersion.objects.current()
+        key = cache_key(request, *request.content_version)
         response = cache.get(key)
         if response is not None:
             return response

@@ -22,6 +22,12 @@ def retitle_behind_the_cache(practice, title):
         cursor.execute(f"UPDATE {table} SET title = %s WHERE id = %s", [title, practice.pk])  # noqa: S608
 
 
+def facets(response):
+    """The filter column of a list page (cards name their levers afresh)."""
+    page = response.content.decode()
+    return page[page.index('<aside class="filters"') : page.index("</aside>")]
+
+
 @pytest.fixture(autouse=True)
 def _page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 600
@@ -95,6 +101,23 @@ def test_levers_sectors_fiches_and_key_figures_saved_anywhere_show_at_once(clien
     assert client.get(fiche.get_absolute_url()).status_code == 200
     fiche.delete()
     assert client.get(fiche.get_absolute_url()).status_code == 404
+
+
+def test_list_pages_reuse_the_facet_labels_until_content_changes(
+    client, practice, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(5):
+        client.get("/pratiques/")
+    table = Lever._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET name = 'Renommé en douce' WHERE slug = 'spaser'")  # noqa: S608
+    # Another address, so not the cached page: the facet labels come from the cache.
+    with django_assert_max_num_queries(4):
+        response = client.get("/pratiques/", {"tri": "titre"})
+    assert "Renommé en douce" not in facets(response)
+
+    ContentVersion.objects.bump()
+    assert "Renommé en douce" in facets(client.get("/pratiques/", {"tri": "titre"}))
 
 
 def test_pages_are_served_from_the_cache_until_content_changes(client, practice):
