@@ -25,6 +25,15 @@ def watch_violations(page):
     return violations
 
 
+def log_in_to_the_admin(page, live_server):
+    get_user_model().objects.create_superuser("editrice", "e@example.org", PASSWORD)
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Nom d’utilisateur").fill("editrice")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url(live_server.url + "/admin/")
+
+
 def test_public_pages_run_under_the_policy_without_violations(page, live_server, content):
     violations = watch_violations(page)
     practice = Practice.objects.published().first()
@@ -35,13 +44,8 @@ def test_public_pages_run_under_the_policy_without_violations(page, live_server,
 
 
 def test_the_admin_works_under_the_policy(page, live_server, content):
-    get_user_model().objects.create_superuser("editrice", "e@example.org", PASSWORD)
     violations = watch_violations(page)
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Nom d’utilisateur").fill("editrice")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url(live_server.url + "/admin/")
+    log_in_to_the_admin(page, live_server)
     page.goto(live_server.url + "/admin/practices/practice/add/")
     # Admin scripts (e.g. the slug prepopulated from the title) still run.
     page.locator("#id_title").fill("Une pratique écrite sous CSP")
@@ -56,12 +60,7 @@ def test_admin_export_select_all_and_history_styles_work_under_the_policy(
     # django-import-export wires « Select all » with an inline onchange, and both it
     # and django-simple-history write a few style attributes: the policy refuses them,
     # the portal's admin script and stylesheet do the same work.
-    get_user_model().objects.create_superuser("editrice", "e@example.org", PASSWORD)
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Nom d’utilisateur").fill("editrice")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url(live_server.url + "/admin/")
+    log_in_to_the_admin(page, live_server)
 
     page.goto(live_server.url + "/admin/practices/practice/export/")
     fields = page.locator('.selectable-field-export-row input[type="checkbox"]')
