@@ -133,7 +133,9 @@ def _playwright():
 
 
 @pytest.fixture(scope="session")
-def browser(_playwright):
+def browser(_playwright, live_server):
+    # Started after the live server, so closed before it: Chromium's open connections
+    # then end while the server can still close their database connections.
     browser = _playwright.chromium.launch(
         executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
     )

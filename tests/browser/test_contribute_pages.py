@@ -1,8 +1,11 @@
 """The proposal form and the open data page in a real browser: labels, keyboard, axe-core."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from practices.models import Contribution, Practice
 
@@ -41,7 +44,7 @@ def test_an_agent_proposes_a_practice_that_reaches_the_editors(page, site):
     fill_proposal(page)
     page.get_by_role("button", name="Envoyer ma proposition").click()
 
-    assert page.url.endswith("/proposer/merci/")
+    expect(page).to_have_url(re.compile("/proposer/merci/$"))
     assert "bien enregistrée" in page.locator("h1").inner_text()
     practice = Practice.objects.get(title="Des repas bio et équitables à la cantine")
     assert practice.status == Practice.Status.PROPOSED
@@ -89,9 +92,10 @@ def test_rate_limit_page_has_no_axe_violation(page, site, axe_violations, settin
     page.goto(site + "/proposer/")
     fill_proposal(page)
     page.get_by_role("button", name="Envoyer ma proposition").click()
+    expect(page).to_have_url(re.compile("/proposer/merci/$"))
     page.goto(site + "/proposer/")
     fill_proposal(page)
     page.get_by_role("button", name="Envoyer ma proposition").click()
 
-    assert "Trop de propositions envoyées" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_have_text("Trop de propositions envoyées")
     assert axe_violations(page) == []

@@ -28,6 +28,7 @@ def log_in(page, base_url, username, next_path):
     page.get_by_label("Nom d’utilisateur").fill(username)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url(f"{base_url}{next_path}")
 
 
 def choose_in_autocomplete(page, field_id, search, option):

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import make_lever, make_practice
 
@@ -56,28 +57,30 @@ def tab_until(page, predicate, limit=80):
 
 
 def test_a_person_searches_ticks_a_lever_and_opens_a_practice(page, site):
+    # expect() waits for the next page: a click only starts the navigation.
+    results = page.locator("#resultats")
     page.goto(site + "/")
     page.get_by_label("Rechercher une pratique").fill("café")
     page.get_by_role("button", name="Rechercher").click()
-    assert re.search(r"/pratiques/\?q=caf", page.url)
-    assert page.locator("#resultats").inner_text() == "1 pratique"
+    expect(page).to_have_url(re.compile(r"/pratiques/\?q=caf"))
+    expect(results).to_have_text("1 pratique")
     assert "Ille-et-Vilaine" in page.locator(".card").inner_text()
 
     page.goto(site + "/pratiques/")
     page.get_by_label("Clauses sociales (3)").check()
     page.get_by_role("button", name="Appliquer les filtres").click()
-    assert "levier=clauses-sociales" in page.url
-    assert page.locator("#resultats").inner_text() == "3 pratiques"
+    expect(page).to_have_url(re.compile("levier=clauses-sociales"))
+    expect(results).to_have_text("3 pratiques")
     assert page.get_by_label("Clauses sociales (3)").is_checked()
 
     page.get_by_label("Mayotte (976) (1)").check()
     page.get_by_role("button", name="Appliquer les filtres").click()
-    assert page.locator("#resultats").inner_text() == "1 pratique"
+    expect(results).to_have_text("1 pratique")
     page.get_by_role("link", name="Département : Mayotte (976) (retirer ce critère)").click()
-    assert page.locator("#resultats").inner_text() == "3 pratiques"
+    expect(results).to_have_text("3 pratiques")
 
     page.get_by_role("link", name=re.compile("Achat socialement responsable")).click()
-    assert page.url.endswith("/pratiques/mayotte-achat-socialement-responsable/")
+    expect(page).to_have_url(re.compile("/pratiques/mayotte-achat-socialement-responsable/$"))
     assert "Achat socialement responsable" in page.locator("h1").inner_text()
     assert page.locator(".key-figure").count() >= 1
 
@@ -86,15 +89,16 @@ def test_a_person_paginates_and_keeps_the_filters(page, live_server):
     lever = make_lever(name="Insertion", slug="insertion")
     for n in range(15):
         make_practice(title=f"Pratique d'insertion {n:02d}", levers=[lever])
+    cards = page.locator(".card")
     page.goto(live_server.url + "/pratiques/?levier=insertion")
-    assert page.locator("#resultats").inner_text() == "15 pratiques"
-    assert page.locator(".card").count() == 12
+    expect(page.locator("#resultats")).to_have_text("15 pratiques")
+    expect(cards).to_have_count(12)
     page.get_by_role("link", name="Page suivante").click()
-    assert "levier=insertion" in page.url and "page=2" in page.url
-    assert page.locator(".card").count() == 3
+    expect(page).to_have_url(re.compile(r"levier=insertion.*page=2|page=2.*levier=insertion"))
+    expect(cards).to_have_count(3)
     assert page.get_by_label("Insertion (15)").is_checked()
     page.get_by_role("link", name="Page précédente").click()
-    assert page.locator(".card").count() == 12
+    expect(cards).to_have_count(12)
 
 
 def test_keyboard_only_skip_link_filters_and_enter(page, site):
@@ -146,6 +150,6 @@ def test_pages_work_without_javascript(browser, site):
         page.goto(site + "/pratiques/")
         page.get_by_label("Commerce équitable (1)").check()
         page.get_by_role("button", name="Appliquer les filtres").click()
-        assert page.locator("#resultats").inner_text() == "1 pratique"
+        expect(page.locator("#resultats")).to_have_text("1 pratique")
     finally:
         context.close()
