@@ -60,13 +60,21 @@ def drop_search(apps, schema_editor):
             schema_editor.execute(statement)
 
 
+class UnaccentOnPostgres(UnaccentExtension):
+    # Django's CreateExtension skips other databases going forwards but not backwards,
+    # where it queries pg_extension: SQLite would fail to unapply this migration.
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("practices", "0003_editorial_groups"),
     ]
 
     operations = [
-        # A no-op on other databases; reversed, it drops the extension.
-        UnaccentExtension(),
+        # A no-op on other databases; reversed on PostgreSQL, it drops the extension.
+        UnaccentOnPostgres(),
         migrations.RunPython(create_search, drop_search, elidable=False),
     ]

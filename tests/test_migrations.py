@@ -1,0 +1,48 @@
+"""Migrations reverse cleanly on SQLite, the default database.
+
+.ci/run does the same round trip on PostgreSQL. Here it runs in a subprocess on a
+throwaway SQLite file, so the test database of the suite is left alone.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+MANAGE = Path(settings.BASE_DIR) / "manage.py"
+
+
+def manage(*args, database):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SECRET_KEY": "migrations-round-trip-test",
+    }
+    return subprocess.run(
+        [sys.executable, str(MANAGE), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_migrations_go_back_to_zero_and_forward_again_on_sqlite(tmp_path):
+    database = tmp_path / "round-trip.sqlite3"
+    steps = [
+        ("migrate", "--noinput"),
+        ("load_content",),
+        ("migrate", "practices", "zero", "--noinput"),
+        ("migrate", "levers", "zero", "--noinput"),
+        ("migrate", "--noinput"),
+    ]
+    for step in steps:
+        result = manage(*step, database=database)
+        assert result.returncode == 0, f"{' '.join(step)}:\n{result.stderr}"
+
+    plan = manage("showmigrations", "practices", "levers", database=database).stdout
+    assert "[X]" in plan
+    assert "[ ]" not in plan
