@@ -7,6 +7,9 @@ from levers.media import fiche_pdf
 from practices.sitemaps import sitemaps
 from practices.views import robots_txt
 
+handler400 = "procurement_portal.errors.bad_request"
+handler500 = "procurement_portal.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

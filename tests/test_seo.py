@@ -1,5 +1,6 @@
-"""Titles, descriptions, canonical links, headings, sitemap.xml, robots.txt, 404 and 500."""
+"""Titles, descriptions, canonical links, headings, sitemap.xml, robots.txt, error pages."""
 
+import json
 from html.parser import HTMLParser
 from itertools import pairwise
 
@@ -9,6 +10,7 @@ from django.test import RequestFactory
 from django.views.defaults import permission_denied, server_error
 
 from practices.models import Practice
+from procurement_portal import errors
 
 from .factories import make_practice
 
@@ -120,6 +122,39 @@ def test_french_500_page(db):
     assert '<html lang="fr">' in html
     assert "Une erreur est survenue" in html
     assert "<title>Erreur du serveur" in html
+
+
+TOO_MANY_FIELDS = "&".join(f"f{n}=1" for n in range(1100))
+
+
+@pytest.mark.parametrize(
+    ("url", "headers"),
+    [
+        ("/", {"HTTP_HOST": "intrus.example"}),
+        (f"/pratiques/?{TOO_MANY_FIELDS}", {}),
+    ],
+)
+def test_requests_django_cannot_read_get_the_french_400_page(client, db, url, headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<html lang="fr">' in html
+    assert "<h1>Requête invalide</h1>" in html
+    assert "<title>Requête invalide" in html
+
+
+def test_the_api_answers_requests_it_cannot_read_in_json(client, db):
+    response = client.get(f"/api/pratiques/?{TOO_MANY_FIELDS}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["message"].startswith("Requête invalide")
+
+
+def test_the_api_answers_its_server_errors_in_json(db):
+    response = errors.server_error(RequestFactory().get("/api/pratiques/"))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert "Erreur du serveur" in json.loads(response.content)["message"]
 
 
 def test_french_403_page(db):
