@@ -12,6 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from levers.models import Fiche, Lever
+from practices.contribute import KEY_FIGURES_PREFIX, KeyFigureForm, ProposalForm
+from practices.models import Department, Practice
 from tests.factories import make_staff
 
 LIST_URLS = ["/pratiques/", "/pratiques/flux/", "/pratiques/export.csv", "/api/pratiques/"]
@@ -123,6 +126,45 @@ def test_lists_feed_export_and_api_never_fail_on_any_parameters(site, url, query
 def test_other_public_pages_ignore_unknown_parameters(site, url, query):
     response = fetch(site, f"{url}?{urlencode(query)}")
     assert response.status_code in OK, (url, query, response.status_code)
+
+
+@pytest.fixture
+def detail_urls(site):
+    practice = Practice.objects.published().first()
+    return [
+        practice.get_absolute_url(),
+        f"/api/pratiques/{practice.slug}/",
+        Lever.objects.first().get_absolute_url(),
+        Fiche.objects.first().get_absolute_url(),
+        Department.objects.get(code="62").get_absolute_url(),
+        "/proposer/merci/",
+    ]
+
+
+@EXAMPLES
+@given(index=st.integers(min_value=0, max_value=5), query=queries)
+def test_detail_pages_ignore_any_parameters(site, detail_urls, index, query):
+    url = detail_urls[index]
+    response = fetch(site, f"{url}?{urlencode(query)}")
+    assert response.status_code == 200, (url, query, response.status_code)
+
+
+PROPOSAL_FIELDS = [
+    *ProposalForm.base_fields,
+    *(f"{KEY_FIGURES_PREFIX}-{name}" for name in ("TOTAL_FORMS", "INITIAL_FORMS")),
+    *(f"{KEY_FIGURES_PREFIX}-0-{name}" for name in KeyFigureForm.base_fields),
+    "inconnu",
+]
+
+
+@EXAMPLES
+@given(data=st.lists(st.tuples(st.sampled_from(PROPOSAL_FIELDS), values), max_size=20))
+def test_any_proposal_form_post_is_answered_without_a_server_error(site, data):
+    response = site.post(
+        "/proposer/", data=urlencode(data), content_type="application/x-www-form-urlencoded"
+    )
+    # A form with its errors, a redirect (accepted, or a honeypot caught), or the rate limit.
+    assert response.status_code in {200, 302, 400, 429}, (data, response.status_code)
 
 
 @EXAMPLES
