@@ -1,9 +1,12 @@
 """`generate_practices`: reproducible synthetic content for benchmarks and load tests."""
 
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 
-from practices.models import KeyFigure, Practice
+from practices.management.commands.generate_practices import LINK_BY_CODE, department_authority
+from practices.models import Department, KeyFigure, Practice
 
 
 def generate(*args):
@@ -26,6 +29,22 @@ def test_generates_the_requested_number_spread_over_territories_levers_and_years
     assert practices.filter(levers=None).count() == 0
     assert KeyFigure.objects.filter(practice__in=practices).count() >= 120
     assert Practice.objects.published().filter(slug__startswith="exemple-genere-").count() > 100
+
+
+def test_generated_texts_read_as_french(content):
+    assert set(LINK_BY_CODE) == set(Department.objects.values_list("code", flat=True))
+    names = {d.code: department_authority(d) for d in Department.objects.all()}
+    assert names["62"] == "Département du Pas-de-Calais"
+    assert names["64"] == "Département des Pyrénées-Atlantiques"
+    assert names["33"] == "Département de la Gironde"
+    assert names["01"] == "Département de l'Ain"
+    assert names["35"] == "Département d'Ille-et-Vilaine"
+    assert names["976"] == "Département de Mayotte"
+    generate("--practices", "120")
+    summaries = " ".join(generated().values_list("summary", flat=True))
+    assert "a choisi d'acheter" in summaries
+    assert "a choisi de réserver" in summaries
+    assert not re.search(r"\bde [aeiouéèêâîôû]", summaries, re.IGNORECASE)
 
 
 def test_search_text_is_what_saving_the_practice_would_build(content):

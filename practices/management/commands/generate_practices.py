@@ -76,6 +76,30 @@ TOWNS = [
     "Valmont",
     "Mareuil",
 ]
+# How "Département" joins each department's name (INSEE's "type de liaison"), from the
+# @etalab/decoupage-administratif 6.0.0 data that migration 0002 copied the names from.
+DEPARTMENT_LINKS = {
+    "de ": "49 54 71 75 77 974 976",
+    "d'": "28 35 37",
+    "du ": "14 15 18 25 29 30 32 39 41 45 46 47 56 59 62 63 67 68 69 81 82 83 84 90 94 95",
+    "de la ": "16 17 19 21 23 24 26 2A 2B 31 33 42 43 44 48 50 51 52 53 55 57 58 70 72 73 74 "
+    "76 80 85 86 87 93 971 972 973",
+    "des ": "04 05 06 08 13 22 40 64 65 66 78 79 88 92",
+    "de l'": "01 02 03 07 09 10 11 12 27 34 36 38 60 61 89 91",
+}
+LINK_BY_CODE = {code: link for link, codes in DEPARTMENT_LINKS.items() for code in codes.split()}
+VOWELS = "aâàeéèêiîïoôuûy"
+
+
+def department_authority(department):
+    return f"Département {LINK_BY_CODE.get(department.code, 'de ')}{department.name}"
+
+
+def of(text):
+    """French "de" before text, elided before a vowel: « d'acheter », « de réserver »."""
+    return f"d'{text}" if text[:1].lower() in VOWELS else f"de {text}"
+
+
 FIGURES = [
     ("heures d'insertion", "h", 500, 60000),
     ("personnes en parcours d'insertion", "", 5, 900),
@@ -186,7 +210,7 @@ class Generator:
         action = rnd.choice(ACTIONS)
         title = f"{action} – {authority_name}, n°{n + 1}"
         summary = (
-            f"{authority_name} a choisi de {action[0].lower()}{action[1:]}, "
+            f"{authority_name} a choisi {of(action[0].lower() + action[1:])}, "
             f"secteur « {sectors[0].name} ». {rnd.choice(CONTEXTS)} {rnd.choice(RESULTS)}"
         )
         body = "\n\n".join(
@@ -246,7 +270,7 @@ class Generator:
         town = self.random.choice(TOWNS)
         names = {
             Practice.AuthorityType.REGION: f"Région {department.region.name}",
-            Practice.AuthorityType.DEPARTMENT: f"Département {department.name}",
+            Practice.AuthorityType.DEPARTMENT: department_authority(department),
             Practice.AuthorityType.INTERCOMMUNALITY: f"Communauté de communes de {town}",
             Practice.AuthorityType.COMMUNE: f"Ville de {town}",
             Practice.AuthorityType.OTHER: f"Syndicat mixte de {town}",
