@@ -11,14 +11,48 @@ from .validators import validate_pdf
 POSITION_HELP = "Ordre d'affichage : les plus petits nombres d'abord."
 
 
-class SlugNaturalKeyManager(models.Manager):
+class PublicContentQuerySet(models.QuerySet):
+    """Bulk writes bypass save() and delete(): they too make cached public pages stale."""
+
+    def update(self, **kwargs):
+        count = super().update(**kwargs)
+        content_changed()
+        return count
+
+    update.alters_data = True
+
+    def delete(self):
+        result = super().delete()
+        content_changed()
+        return result
+
+    delete.alters_data = True
+
+    def bulk_create(self, *args, **kwargs):
+        objs = super().bulk_create(*args, **kwargs)
+        content_changed()
+        return objs
+
+    bulk_create.alters_data = True
+
+    # bulk_update() is not overridden: Django runs it as update() calls, batch by batch.
+
+
+class PublicContentManager(models.Manager.from_queryset(PublicContentQuerySet)):
+    pass
+
+
+class SlugNaturalKeyManager(PublicContentManager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
 class PublicContent(models.Model):
-    """A model public pages show: saving or deleting a row makes cached pages stale at
-    once (practices.ContentVersion), whether from the admin, a command or a shell."""
+    """A model public pages show: any write through the ORM (save, delete, queryset
+    update, delete, bulk_create, bulk_update, many-to-many changes) makes cached pages
+    stale at once (practices.ContentVersion), from the admin, a command or a shell."""
+
+    objects = PublicContentManager()
 
     class Meta:
         abstract = True
@@ -32,10 +66,21 @@ class PublicContent(models.Model):
         content_changed()
         return result
 
+    def relations_changed(self):
+        content_changed()
+
 
 def content_changed():
     # By name: the practices app, which holds the version, depends on this one.
     apps.get_model("practices", "ContentVersion").objects.bump()
+
+
+def relations_changed(sender, instance, action, **kwargs):
+    """m2m_changed receiver for the many-to-many fields public pages show (connected in
+    the apps' ready()): Django has no other hook for add(), remove(), set() and clear(),
+    which bypass save(). The model whose relations changed bumps the content version."""
+    if action in ("post_add", "post_remove", "post_clear"):
+        instance.relations_changed()
 
 
 class Lever(PublicContent):

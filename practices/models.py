@@ -8,7 +8,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from levers.models import POSITION_HELP, Fiche, Lever, PublicContent, SlugNaturalKeyManager
+from levers.models import (
+    POSITION_HELP,
+    Fiche,
+    Lever,
+    PublicContent,
+    PublicContentManager,
+    PublicContentQuerySet,
+    SlugNaturalKeyManager,
+)
 
 from .text import fold
 
@@ -16,7 +24,7 @@ FIRST_YEAR = 1990
 LAST_YEAR = 2100
 
 
-class CodeNaturalKeyManager(models.Manager):
+class CodeNaturalKeyManager(PublicContentManager):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
@@ -176,25 +184,13 @@ def with_counts(objects, counts):
     return objects
 
 
-class PracticeQuerySet(models.QuerySet):
+class PracticeQuerySet(PublicContentQuerySet):
+    # Bulk writes (update, delete, bulk_create, bulk_update) bump the content version
+    # like save() does (see PublicContentQuerySet).
+
     def get_by_natural_key(self, slug):
         # Lets loaddata resolve foreign keys written as slugs (see backup_content).
         return self.get(slug=slug)
-
-    # Bulk changes bypass save(): they too make cached public pages stale.
-    def update(self, **kwargs):
-        count = super().update(**kwargs)
-        ContentVersion.objects.bump()
-        return count
-
-    update.alters_data = True
-
-    def delete(self):
-        result = super().delete()
-        ContentVersion.objects.bump()
-        return result
-
-    delete.alters_data = True
 
     def published(self, now=None):
         """What visitors may see: published, due (scheduled dates honoured), not deleted."""
@@ -483,6 +479,13 @@ class Practice(models.Model):
         result = super().delete(*args, **kwargs)
         ContentVersion.objects.bump()
         return result
+
+    def relations_changed(self):
+        """Levers, sectors or partners were added or removed (m2m_changed, see apps.py)."""
+        # A practice never published is on no cached page: as in save(), a new proposal
+        # or draft leaves the page cache alone.
+        if self.published_at is not None:
+            ContentVersion.objects.bump()
 
     def build_search_text(self, include_relations=True):
         """Folded text of everything a visitor may search for.

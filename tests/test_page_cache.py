@@ -9,8 +9,8 @@ from django.db import connection
 from django.utils import timezone
 
 from levers.models import Fiche, Lever
-from practices.models import ContentVersion, KeyFigure, Practice
-from tests.factories import make_practice
+from practices.models import ContentVersion, KeyFigure, Partner, Practice, Sector
+from tests.factories import make_lever, make_practice
 
 PUBLIC_PAGES = ["/", "/pratiques/", "/pratiques/?levier=marches-reserves", "/leviers/"]
 
@@ -20,6 +20,12 @@ def retitle_behind_the_cache(practice, title):
     table = Practice._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET title = %s WHERE id = %s", [title, practice.pk])  # noqa: S608
+
+
+def rename_lever_behind_the_cache(slug, name):
+    table = Lever._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET name = %s WHERE slug = %s", [name, slug])  # noqa: S608
 
 
 def facets(response):
@@ -108,9 +114,7 @@ def test_list_pages_reuse_the_facet_labels_until_content_changes(
 ):
     with django_assert_max_num_queries(5):
         client.get("/pratiques/")
-    table = Lever._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET name = 'Renommé en douce' WHERE slug = 'spaser'")  # noqa: S608
+    rename_lever_behind_the_cache("spaser", "Renommé en douce")
     # Another address, so not the cached page: the facet labels come from the cache.
     with django_assert_max_num_queries(4):
         response = client.get("/pratiques/", {"tri": "titre"})
@@ -141,6 +145,122 @@ def test_bulk_updates_and_unpublishing_make_cached_pages_stale(client, practice)
     assert "Titre en masse" not in client.get("/pratiques/").content.decode()
 
 
+def test_a_queryset_update_of_a_lever_shows_at_once(client, practice):
+    # From a shell or a command: no save(), no admin request.
+    assert "Marchés réservés" in client.get("/leviers/").content.decode()
+    Lever.objects.filter(slug="marches-reserves").update(name="Marchés réservés (en masse)")
+    assert "Marchés réservés (en masse)" in client.get("/leviers/").content.decode()
+
+
+def test_a_queryset_update_of_a_key_figure_shows_at_once(client, practice):
+    figure = KeyFigure.objects.create(practice=practice, label="Collèges concernés", value="122")
+    url = practice.get_absolute_url()
+    assert "Collèges concernés" in client.get(url).content.decode()
+    KeyFigure.objects.filter(pk=figure.pk).update(label="Collèges du département")
+    assert "Collèges du département" in client.get(url).content.decode()
+
+
+def test_a_queryset_delete_of_a_fiche_shows_at_once(client, practice):
+    fiche = Fiche.objects.first()
+    assert client.get(fiche.get_absolute_url()).status_code == 200
+    Fiche.objects.filter(pk=fiche.pk).delete()
+    assert client.get(fiche.get_absolute_url()).status_code == 404
+
+
+def test_bulk_created_key_figures_show_at_once(client, practice):
+    url = practice.get_absolute_url()
+    client.get(url)
+    KeyFigure.objects.bulk_create([KeyFigure(practice=practice, label="Repas servis", value=9)])
+    assert "Repas servis" in client.get(url).content.decode()
+
+
+def test_bulk_updated_levers_show_at_once(client, practice):
+    client.get("/leviers/")
+    lever = Lever.objects.get(slug="spaser")
+    lever.name = "Schéma renommé en masse"
+    Lever.objects.bulk_update([lever], ["name"])
+    assert "Schéma renommé en masse" in client.get("/leviers/").content.decode()
+
+
+def test_bulk_created_and_bulk_updated_practices_show_at_once(client, practice):
+    client.get("/pratiques/")
+    (created,) = Practice.objects.bulk_create(
+        [
+            Practice(
+                title="Pratique créée en masse",
+                slug="pratique-creee-en-masse",
+                summary="Résumé.",
+                authority_name="Département",
+                department=practice.department,
+                start_year=2020,
+                status=Practice.Status.PUBLISHED,
+                published_at=timezone.now() - timedelta(days=1),
+            )
+        ]
+    )
+    assert "Pratique créée en masse" in client.get("/pratiques/").content.decode()
+
+    created.title = "Pratique modifiée en masse"
+    Practice.objects.bulk_update([created], ["title"])
+    assert "Pratique modifiée en masse" in client.get("/pratiques/").content.decode()
+
+
+RELATION_CHANGES = {
+    "practice.levers.remove": (
+        lambda p: p.levers.remove(Lever.objects.get(slug="marches-reserves")),
+        "/leviers/marches-reserves/",
+        False,
+    ),
+    "practice.levers.add": (
+        lambda p: p.levers.add(Lever.objects.get(slug="spaser")),
+        "/leviers/spaser/",
+        True,
+    ),
+    "practice.levers.clear": (lambda p: p.levers.clear(), "/leviers/marches-reserves/", False),
+    "lever.practices.remove": (
+        lambda p: Lever.objects.get(slug="marches-reserves").practices.remove(p),
+        "/leviers/marches-reserves/",
+        False,
+    ),
+    "practice.sectors.set": (
+        lambda p: p.sectors.set([Sector.objects.get(slug="dechets")]),
+        "Gestion des déchets",
+        True,
+    ),
+    "practice.partners.add": (
+        lambda p: p.partners.add(Partner.objects.get(slug="cress-mayotte")),
+        "CRESS de Mayotte",
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("change", RELATION_CHANGES)
+def test_many_to_many_changes_to_a_practice_show_at_once(client, practice, change):
+    write, marker, shown_after = RELATION_CHANGES[change]
+    url = practice.get_absolute_url()
+    assert (marker in client.get(url).content.decode()) is not shown_after
+    write(practice)
+    assert (marker in client.get(url).content.decode()) is shown_after
+
+
+def test_the_levers_a_fiche_presents_show_at_once(client, practice):
+    lever = make_lever(slug="levier-neuf")
+    fiche = Fiche.objects.first()
+    url = fiche.get_absolute_url()
+    assert "/leviers/levier-neuf/" not in client.get(url).content.decode()
+    fiche.levers.add(lever)
+    assert "/leviers/levier-neuf/" in client.get(url).content.decode()
+
+
+def test_relations_of_a_practice_never_published_leave_cached_pages_valid(client, practice):
+    draft = make_practice(status=Practice.Status.DRAFT, published_at=None)
+    version = ContentVersion.objects.current()
+    draft.levers.add(Lever.objects.get(slug="spaser"))
+    draft.sectors.set([Sector.objects.get(slug="dechets")])
+    assert ContentVersion.objects.current() == version
+
+
 def test_any_change_an_editor_posts_in_the_admin_makes_cached_pages_stale(staff_client, practice):
     from django.test import Client
 
@@ -148,8 +268,8 @@ def test_any_change_an_editor_posts_in_the_admin_makes_cached_pages_stale(staff_
     lever = Lever.objects.get(slug="marches-reserves")
     assert lever.name in visitor.get("/leviers/").content.decode()
 
-    # A change that does not go through Practice.save(): still the old page…
-    Lever.objects.filter(pk=lever.pk).update(name="Marchés réservés (renommé)")
+    # A change the models cannot see (raw SQL): still the old page…
+    rename_lever_behind_the_cache(lever.slug, "Marchés réservés (renommé)")
     assert "Marchés réservés (renommé)" not in visitor.get("/leviers/").content.decode()
     # …until an editor posts anything in the admin (here, an invalid form).
     staff_client.post(f"/admin/levers/lever/{lever.pk}/change/", {})
