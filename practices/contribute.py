@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import URLValidator
@@ -379,31 +379,46 @@ RATE_WINDOW_SECONDS = 3600
 
 
 class ProposalRateLimit:
-    """Proposals per client address and hour, counted in the cache (shared between servers
-    when the cache is). The address is keyed with the secret key (HMAC): a plain hash of
-    an IPv4 address is reversed by trying all 2^32 of them."""
+    """Proposals per client address and hour, counted in the "ratelimit" cache: Redis
+    when REDIS_URL is set, else files shared by all the worker processes of one server
+    (settings.CACHES). The address is keyed with the secret key (HMAC): a plain hash of
+    an IPv4 address is reversed by trying all 2^32 of them.
+
+    A failing cache lets proposals through, with a warning: the other defences (CSRF,
+    honeypot, field limits, editors' review) still hold, and a visitor never gets a 500.
+    """
 
     def __init__(self, request):
         address = client_ip(request) or "unknown"
         digest = salted_hmac("proposal-rate-limit", address, algorithm="sha256").hexdigest()[:32]
         self.key = f"proposals:{digest}"
         self.limit = settings.PORTAL_PROPOSALS_PER_HOUR
+        self.cache = caches["ratelimit"]
 
     def exceeded(self):
-        return (cache.get(self.key) or 0) >= self.limit
+        try:
+            return (self.cache.get(self.key) or 0) >= self.limit
+        except Exception as error:
+            logger.warning("Proposal rate limit unavailable, proposal allowed: %r", error)
+            return False
 
     def hit(self):
         """Count one proposal; False when it goes over the limit.
 
-        add() starts the window only if it is not running yet; incr() is atomic in shared
-        caches (Redis, Memcached), so concurrent proposals cannot all slip under the limit.
+        add() starts the window only if it is not running yet; incr() is atomic in Redis,
+        so concurrent proposals cannot all slip under the limit (with files, two workers
+        counting at the same instant may count one; the limit is a brake, not a quota).
         """
-        cache.add(self.key, 0, RATE_WINDOW_SECONDS)
         try:
-            count = cache.incr(self.key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(self.key, 1, RATE_WINDOW_SECONDS)
-            count = 1
+            self.cache.add(self.key, 0, RATE_WINDOW_SECONDS)
+            try:
+                count = self.cache.incr(self.key)
+            except ValueError:  # expired between add() and incr()
+                self.cache.set(self.key, 1, RATE_WINDOW_SECONDS)
+                count = 1
+        except Exception as error:
+            logger.warning("Proposal rate limit unavailable, proposal allowed: %r", error)
+            return True
         return count <= self.limit
 
 

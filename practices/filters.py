@@ -10,13 +10,13 @@ import functools
 import django_filters
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import F
 from django.db.models.functions import Cast
 
 from levers.models import Lever
+from procurement_portal.page_cache import safe_cache_get, safe_cache_set
 
 from .models import FIRST_YEAR, LAST_YEAR, Department, Practice, Region, Sector
 from .search import relevance
@@ -490,7 +490,7 @@ class PracticeFilter(django_filters.FilterSet):
         # page cache has read it for this request (never for editors).
         version = getattr(self.request, "content_version", None)
         key = f"facet-references:{version[0]}" if version else None
-        self._references = cache.get(key) if key else None
+        self._references = safe_cache_get(key) if key else None
         if self._references is None:
             parts = [
                 model.objects.annotate(
@@ -505,7 +505,7 @@ class PracticeFilter(django_filters.FilterSet):
             ]
             self._references = list(parts[0].union(*parts[1:], all=True))
             if key:
-                cache.set(key, self._references, settings.PAGE_CACHE_SECONDS)
+                safe_cache_set(key, self._references, settings.PAGE_CACHE_SECONDS)
         return self._references
 
     def _known_choices(self, facet):

@@ -7,9 +7,14 @@ the cache backend. Only responses that depend on nothing but the URL are stored:
 a request with a session cookie (staff) is never served from the cache, and a
 response that set a cookie, varies on cookies (session read, CSRF token) or is
 marked private is never stored.
+
+A cache that fails (Redis unreachable) is a miss, never an error: the page is built
+as if nothing were cached (safe_cache_get and safe_cache_set, also used for the facet
+labels of list pages).
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,14 +22,38 @@ from django.utils.cache import has_vary_header, patch_cache_control, set_respons
 
 from practices.models import ContentVersion
 
+logger = logging.getLogger(__name__)
+
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# HEAD too: monitors and proxies that probe with it get the same ETag and headers,
+# from the cache. Views answer HEAD as GET (require_safe), with the whole body, which
+# the server drops: a response built for HEAD is a valid one for GET.
+CACHED_METHODS = frozenset({"GET", "HEAD"})
 EXCLUDED_PREFIXES = ("/admin/", "/bench/")
+
+
+def safe_cache_get(key, default=None, cache=cache):
+    """cache.get(), with a failing cache read as a miss: a cache outage must cost
+    speed, not pages."""
+    try:
+        return cache.get(key, default)
+    except Exception as error:
+        logger.warning("Cache unavailable, read as a miss: %r", error)
+        return default
+
+
+def safe_cache_set(key, value, timeout, cache=cache):
+    """cache.set(), skipped with a warning when the cache fails."""
+    try:
+        cache.set(key, value, timeout)
+    except Exception as error:
+        logger.warning("Cache unavailable, nothing stored: %r", error)
 
 
 def is_cacheable_request(request):
     return (
         settings.PAGE_CACHE_SECONDS > 0
-        and request.method == "GET"
+        and request.method in CACHED_METHODS
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not request.path_info.startswith(EXCLUDED_PREFIXES)
     )
@@ -62,7 +91,7 @@ class AnonymousPageCacheMiddleware:
         # Kept on the request: views may key their own cached data on it too.
         request.content_version = ContentVersion.objects.current()
         key = cache_key(request, *request.content_version)
-        response = cache.get(key)
+        response = safe_cache_get(key)
         if response is not None:
             return response
         response = self.get_response(request)
@@ -71,7 +100,7 @@ class AnonymousPageCacheMiddleware:
             # the ETag then answers 304 while the content is unchanged.
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
             set_response_etag(response)
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            safe_cache_set(key, response, settings.PAGE_CACHE_SECONDS)
         return response
 
     def after_change(self, request, response):

@@ -173,7 +173,6 @@ MIDDLEWARE = [
     # ConditionalGet, so that cached pages are answered with 304 too.
     "procurement_portal.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "procurement_portal.security.AdminNulGuardMiddleware",
@@ -278,7 +277,11 @@ SECURE_PROXY_SSL_HEADER = (
 )
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+# Preload is opt-in: once a domain is in browsers' preload lists (with includeSubDomains),
+# taking it out takes months, and an A+ on the Mozilla Observatory does not need it.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+# security.W021 only says that preload is off, which is the choice made above.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -319,26 +322,64 @@ AXES_CLIENT_IP_CALLABLE = "procurement_portal.security.client_ip"
 # the app faces clients directly and X-Forwarded-For, which anyone can send, is ignored.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
-# Cache: per-process memory by default; Redis (REDIS_URL, optional `redis` extra) when
-# several app servers must share the page cache.
+# Caches. "default" holds the page cache and the facet labels: per-process memory is
+# correct there (keys carry the content version read from the database), Redis only
+# saves filling it once per process. "ratelimit" counts proposals per address and must
+# be shared by every process that answers /proposer/, or each gunicorn worker would
+# allow the limit again: Redis when REDIS_URL is set (several app servers), else files
+# in PORTAL_RATE_LIMIT_CACHE_DIR, shared by the workers of one server (Django creates
+# the directory; var/ is ignored by git).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# An hour, the rate-limit window (practices.contribute). The file cache's incr() rewrites
+# an entry with this default timeout: there each counted proposal restarts the hour.
+_RATE_LIMIT_TIMEOUT = 3600
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
+    # Checked here: Django imports the client only at the first cache call, which would
+    # make every page a 500 while /healthz still answers 200.
+    try:
+        import redis  # noqa: F401
+    except ImportError:
+        raise ImproperlyConfigured(
+            "REDIS_URL is set but the redis package is not installed: "
+            "pip install '.[redis]' (docs/deploy.md), or unset REDIS_URL."
+        ) from None
+    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "portal",
-        }
+        "default": {**_redis, "KEY_PREFIX": "portal"},
+        "ratelimit": {**_redis, "KEY_PREFIX": "portal-ratelimit", "TIMEOUT": _RATE_LIMIT_TIMEOUT},
     }
 else:
+    _rate_limit_dir = Path(
+        os.environ.get("PORTAL_RATE_LIMIT_CACHE_DIR", "").strip() or BASE_DIR / "var" / "ratelimit"
+    )
+    if not _rate_limit_dir.is_absolute():
+        _rate_limit_dir = BASE_DIR / _rate_limit_dir
+    if _rate_limit_dir.exists() and not _rate_limit_dir.is_dir():
+        raise ImproperlyConfigured(
+            f"PORTAL_RATE_LIMIT_CACHE_DIR must be a directory; {_rate_limit_dir} is a file."
+        )
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 2000},
-        }
+        },
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": _rate_limit_dir,
+            "TIMEOUT": _RATE_LIMIT_TIMEOUT,
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        },
     }
+    if "PYTEST_VERSION" in os.environ:
+        # Under pytest, counts stay in memory, in the default cache's store (same
+        # LOCATION), which tests/conftest.py clears before each test: no count outlives
+        # its test, nor leaks between runs sharing this checkout.
+        CACHES["ratelimit"] = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "TIMEOUT": _RATE_LIMIT_TIMEOUT,
+        }
 # Anonymous visitors' pages are cached this long at most (0: no page cache); any change
 # to public content makes them stale at once (procurement_portal.page_cache).
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
@@ -392,8 +433,8 @@ PORTAL_PRIVACY_EMAIL = (
 )
 
 # Contributions ----------------------------------------------------------------
-# At most this many proposals per client address per hour (counted in the cache, so
-# shared between app servers when REDIS_URL is set).
+# At most this many proposals per client address per hour (counted in the "ratelimit"
+# cache: shared by one server's workers, and by all app servers when REDIS_URL is set).
 PORTAL_PROPOSALS_PER_HOUR = env_int("PORTAL_PROPOSALS_PER_HOUR", 5, minimum=1)
 # Contributors' names and emails are erased this many months after their proposal
 # (manage.py purge_contributions, run daily); stated in the form's privacy notice.

@@ -13,7 +13,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limit():
-    # The rate limit lives in the cache, which outlives a test's database transaction.
-    cache.clear()
+    # The rate limit lives in its cache, which outlives a test's database transaction.
+    caches["ratelimit"].clear()
     yield
-    cache.clear()
+    caches["ratelimit"].clear()
 
 
 @pytest.fixture

@@ -51,7 +51,8 @@ def test_pages_carry_a_strict_content_security_policy(client, content, url):
 @pytest.mark.parametrize("url", PAGES)
 def test_pages_carry_hsts_nosniff_referrer_opener_and_frame_headers(client, content, url):
     response = client.get(url, secure=True)
-    assert response["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
+    # No preload by default: leaving browsers' preload lists takes months.
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
@@ -96,10 +97,30 @@ def run_deploy_check(env):
     )
 
 
-def test_deployment_checklist_is_clean_with_production_settings():
-    result = run_deploy_check(production_env())
+@pytest.mark.parametrize("preload", ["0", "1"])
+def test_deployment_checklist_is_clean_with_production_settings(preload):
+    result = run_deploy_check(production_env(DJANGO_SECURE_HSTS_PRELOAD=preload))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_hsts_preload_is_off_unless_switched_on_from_the_environment():
+    code = "import procurement_portal.settings as s; print(s.SECURE_HSTS_PRELOAD)"
+
+    def preload(env):
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert preload(production_env()) == "False"
+    assert preload(production_env(DJANGO_SECURE_HSTS_PRELOAD="1")) == "True"
 
 
 def test_deployment_checklist_warns_when_https_is_switched_off():

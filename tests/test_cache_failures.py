@@ -1,0 +1,123 @@
+"""A cache that fails (Redis down, or not installed) never turns a page into a 500."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.cache.backends.base import BaseCache
+from django.urls import reverse
+
+from levers.models import Lever
+from practices.models import Practice
+from tests.factories import make_practice
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKEN = {"BACKEND": "tests.test_cache_failures.BrokenCache"}
+
+
+class BrokenCache(BaseCache):
+    """Raises on every read and write, as RedisCache does while Redis is unreachable."""
+
+    calls = []
+
+    def __init__(self, location, params):
+        super().__init__(params)
+
+    def _fail(self, operation):
+        BrokenCache.calls.append(operation)
+        raise ConnectionError(f"cache {operation}: connection refused")
+
+    def get(self, key, default=None, version=None):
+        self._fail("get")
+
+    def set(self, key, value, timeout=None, version=None):
+        self._fail("set")
+
+    def add(self, key, value, timeout=None, version=None):
+        self._fail("add")
+
+    def incr(self, key, delta=1, version=None):
+        self._fail("incr")
+
+    def touch(self, key, timeout=None, version=None):
+        self._fail("touch")
+
+    def delete(self, key, version=None):
+        self._fail("delete")
+
+    def has_key(self, key, version=None):
+        self._fail("has_key")
+
+    def clear(self):
+        self._fail("clear")
+
+
+@pytest.fixture
+def broken_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.CACHES = {"default": BROKEN, "ratelimit": BROKEN}
+    BrokenCache.calls = []
+    return BrokenCache.calls
+
+
+@pytest.fixture
+def practice(content):
+    return make_practice(levers=[Lever.objects.get(slug="marches-reserves")], title="Titre sûr")
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/pratiques/", "/pratiques/?levier=marches-reserves", "/pratiques/{slug}/"]
+)
+def test_pages_answer_when_every_cache_call_fails(client, practice, broken_cache, url, caplog):
+    response = client.get(url.format(slug=practice.slug))
+
+    assert response.status_code == 200
+    assert "Titre sûr" in response.content.decode()
+    # The page cache did try (and so did the facet labels on list pages).
+    assert {"get", "set"} <= set(broken_cache)
+    assert "cache" in caplog.text.lower()
+    assert "connection refused" in caplog.text
+
+
+def test_filtered_lists_still_label_their_facets_when_the_cache_fails(
+    client, practice, broken_cache
+):
+    response = client.get("/pratiques/?levier=marches-reserves")
+
+    assert response.status_code == 200
+    # Two reads (the page, then the facet labels) and two writes, each failing.
+    assert broken_cache.count("get") == 2
+    assert broken_cache.count("set") == 2
+    assert "Marchés réservés" in response.content.decode()
+
+
+def test_proposals_are_accepted_when_the_rate_limit_cache_fails(client, content, broken_cache):
+    from tests.test_contribute import proposal_data
+
+    lever = Lever.objects.get(slug="marches-reserves")
+    response = client.post(reverse("practices:propose"), proposal_data(lever))
+
+    assert response.status_code == 302
+    assert Practice.objects.filter(status=Practice.Status.PROPOSED).count() == 1
+    assert {"get", "add"} <= set(broken_cache)
+
+
+def test_redis_url_without_the_redis_package_stops_start_up():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
+    # As if `pip install '.[redis]'` had been forgotten, whether or not it is installed here.
+    code = "import sys; sys.modules['redis'] = None; import procurement_portal.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SECRET_KEY": "x" * 50, "REDIS_URL": "redis://127.0.0.1:6379/0"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "REDIS_URL" in result.stderr
+    assert ".[redis]" in result.stderr

@@ -1,0 +1,125 @@
+"""The proposal rate limit is one count per address for the whole server (all gunicorn
+workers), and for every app server with REDIS_URL: not one count per process."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# One worker process: counts `n` proposals from one address and prints what hit() said.
+WORKER = """
+import json, sys, django
+django.setup()
+from django.test import RequestFactory
+from practices.contribute import ProposalRateLimit
+limit = ProposalRateLimit(RequestFactory().post("/proposer/", REMOTE_ADDR="203.0.113.9"))
+hits = [limit.hit() for _ in range(int(sys.argv[1]))]
+print(json.dumps({"hits": hits, "exceeded": limit.exceeded()}))
+"""
+
+CACHES = """
+import json, sys, types
+if "--fake-redis" in sys.argv:
+    sys.modules["redis"] = types.ModuleType("redis")  # the settings only check the import
+from django.conf import settings
+caches = {alias: {k: str(v) for k, v in c.items()} for alias, c in settings.CACHES.items()}
+print(json.dumps(caches))
+"""
+
+
+def run(code, *args, **env):
+    # As in production: neither pytest's marker (PYTEST_VERSION) nor this shell's settings.
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PORTAL_", "PYTEST_"))
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "procurement_portal.settings",
+            "DJANGO_SECRET_KEY": "x" * 50,
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def last_json_line(result):
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_worker_processes_of_one_server_share_one_count(tmp_path):
+    env = {
+        "PORTAL_RATE_LIMIT_CACHE_DIR": str(tmp_path / "ratelimit"),
+        "PORTAL_PROPOSALS_PER_HOUR": "3",
+    }
+
+    first = last_json_line(run(WORKER, "2", **env))
+    second = last_json_line(run(WORKER, "2", **env))
+
+    assert first == {"hits": [True, True], "exceeded": False}
+    # The third proposal is allowed, the fourth is not, though this worker saw only two.
+    assert second == {"hits": [True, False], "exceeded": True}
+    # Django created the directory.
+    assert any((tmp_path / "ratelimit").iterdir())
+
+
+def test_the_count_is_kept_in_files_under_var_by_default():
+    caches = last_json_line(run(CACHES))
+
+    assert caches["ratelimit"]["BACKEND"].endswith("FileBasedCache")
+    assert caches["ratelimit"]["LOCATION"] == str(ROOT / "var" / "ratelimit")
+    assert caches["ratelimit"]["TIMEOUT"] == "3600"
+    # The page cache stays in each process's memory (keyed on the content version).
+    assert caches["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def test_a_relative_directory_is_read_from_the_project_root():
+    caches = last_json_line(run(CACHES, PORTAL_RATE_LIMIT_CACHE_DIR="var/limites"))
+
+    assert caches["ratelimit"]["LOCATION"] == str(ROOT / "var" / "limites")
+
+
+def test_a_file_in_place_of_the_directory_stops_start_up(tmp_path):
+    (tmp_path / "ratelimit").write_text("")
+
+    result = run(CACHES, PORTAL_RATE_LIMIT_CACHE_DIR=str(tmp_path / "ratelimit"))
+
+    assert result.returncode != 0
+    assert "PORTAL_RATE_LIMIT_CACHE_DIR must be a directory" in result.stderr
+
+
+def test_redis_url_shares_the_count_between_app_servers():
+    caches = last_json_line(run(CACHES, "--fake-redis", REDIS_URL="redis://cache.internal:6379/0"))
+
+    for alias in ("default", "ratelimit"):
+        assert caches[alias]["BACKEND"].endswith("RedisCache")
+        assert caches[alias]["LOCATION"] == "redis://cache.internal:6379/0"
+    assert caches["default"]["KEY_PREFIX"] != caches["ratelimit"]["KEY_PREFIX"]
+
+
+@pytest.mark.django_db
+def test_each_test_starts_with_no_proposal_counted(client):
+    # Tests count in memory, cleared before each test (tests/conftest.py): counts from
+    # an earlier test, or from a browser test's live server, never reach this one.
+    from django.core.cache import caches
+    from django.test import RequestFactory
+
+    from practices.contribute import ProposalRateLimit
+
+    limit = ProposalRateLimit(RequestFactory().post("/proposer/"))
+    assert caches["ratelimit"].get(limit.key) is None
+    assert limit.hit()
+    caches["default"].clear()
+    assert caches["ratelimit"].get(limit.key) is None
