@@ -316,7 +316,7 @@ AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_AXES_COOLOFF_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_LOCKOUT_CALLABLE = "procurement_portal.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "procurement_portal.security.client_ip"
 # Number of reverse proxies in front of the app that append to X-Forwarded-For; 0 means
 # the app faces clients directly and X-Forwarded-For, which anyone can send, is ignored.
@@ -372,14 +372,6 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         },
     }
-    if "PYTEST_VERSION" in os.environ:
-        # Under pytest, counts stay in memory, in the default cache's store (same
-        # LOCATION), which tests/conftest.py clears before each test: no count outlives
-        # its test, nor leaks between runs sharing this checkout.
-        CACHES["ratelimit"] = {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "TIMEOUT": _RATE_LIMIT_TIMEOUT,
-        }
 # Anonymous visitors' pages are cached this long at most (0: no page cache); any change
 # to public content makes them stale at once (procurement_portal.page_cache).
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)

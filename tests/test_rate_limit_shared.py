@@ -33,7 +33,7 @@ print(json.dumps(caches))
 
 
 def run(code, *args, **env):
-    # As in production: neither pytest's marker (PYTEST_VERSION) nor this shell's settings.
+    # As in production: none of this shell's settings.
     clean = {
         k: v
         for k, v in os.environ.items()
