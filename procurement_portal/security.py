@@ -1,5 +1,5 @@
 """Client address behind reverse proxies (django-axes, rate limits); the admin's NUL
-guard; the French page for a failed CSRF check."""
+guard; the French pages for a failed CSRF check and a locked-out admin login."""
 
 import ipaddress
 
@@ -9,8 +9,17 @@ from django.shortcuts import render
 
 
 def _valid_ip(value):
+    value = value.strip()
+    # Some load balancers append the client's port: "203.0.113.7:51234",
+    # "[2001:db8::1]:51234". Without this, every client would share the proxy's address.
+    if value.startswith("[") and "]" in value:
+        host, _, port = value[1:].partition("]")
+        value = host if port == "" or (port[:1] == ":" and port[1:].isdigit()) else ""
+    elif value.count(":") == 1:
+        host, _, port = value.partition(":")
+        value = host if port.isdigit() else ""
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        return str(ipaddress.ip_address(value))
     except ValueError:
         return None
 
@@ -56,6 +65,21 @@ class AdminNulGuardMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out client (AXES_LOCKOUT_CALLABLE): the French
+    page, with Retry-After as for the proposal rate limit."""
+    from axes.helpers import get_cool_off, get_failure_limit
+
+    cool_off = get_cool_off(request)
+    context = {"failure_limit": get_failure_limit(request, credentials)}
+    if cool_off:
+        context["cooloff_minutes"] = max(1, round(cool_off.total_seconds() / 60))
+    response = render(request, "axes/lockout.html", context, status=429)
+    if cool_off:
+        response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
 
 
 def csrf_failure(request, reason=""):

@@ -4,6 +4,7 @@ import os
 import secrets
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -173,7 +174,8 @@ def test_admin_login_is_locked_after_repeated_failures_with_a_french_page(client
     text = response.content.decode()
     assert '<html lang="fr">' in text
     assert "Connexion temporairement bloquée" in text
-    assert "30&nbsp;minutes" in text
+    assert "Réessayez dans 30&nbsp;minutes" in text
+    assert response["Retry-After"] == "1800"
     assert 'rel="stylesheet"' in text  # the site's page, header and footer
     assert 'href="/"' in text
 
@@ -183,6 +185,15 @@ def test_admin_login_is_locked_after_repeated_failures_with_a_french_page(client
         {"username": "editrice", "password": "Balade-vers-la-rade-42"},
     )
     assert response.status_code == 429
+
+
+def test_lockout_page_counts_a_single_minute_in_the_singular(client, editor, settings):
+    settings.AXES_FAILURE_LIMIT = 1
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=1)
+    response = failed_login(client)
+    assert response.status_code == 429
+    assert "Réessayez dans 1&nbsp;minute :" in response.content.decode()
+    assert response["Retry-After"] == "60"
 
 
 def test_a_successful_login_is_not_locked(client, editor, settings):
@@ -229,6 +240,10 @@ def test_without_a_proxy_a_forged_forwarded_header_does_not_escape_the_lockout(
         (1, "pas-une-adresse", "10.0.0.2"),
         (1, "", "10.0.0.2"),
         (1, "2001:db8::1", "2001:db8::1"),
+        # Load balancers that append the client's port.
+        (1, "203.0.113.7:51234", "203.0.113.7"),
+        (1, "[2001:db8::1]:51234", "2001:db8::1"),
+        (1, "203.0.113.7:port", "10.0.0.2"),
     ],
 )
 def test_client_address_is_taken_from_trusted_proxies_only(settings, proxies, forwarded, expected):
