@@ -59,15 +59,23 @@ class PublicContent(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        content_changed()
+        if self.may_be_public():
+            content_changed()
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        content_changed()
+        if self.may_be_public():
+            content_changed()
         return result
 
     def relations_changed(self):
-        content_changed()
+        if self.may_be_public():
+            content_changed()
+
+    def may_be_public(self):
+        """Whether a public page may show this row (if not, writing it leaves cached
+        pages valid)."""
+        return True
 
 
 def content_changed():

@@ -557,6 +557,11 @@ class KeyFigure(PublicContent):
             ),
         ]
 
+    def may_be_public(self):
+        # As for its practice: the figures of a proposal or a never-published draft are
+        # on no cached page, so visitors' submissions leave the page cache alone.
+        return self.practice.published_at is not None
+
     def __str__(self):
         return f"{self.display_value} {self.unit} {self.label}".strip()
 

@@ -279,8 +279,11 @@ def test_any_change_an_editor_posts_in_the_admin_makes_cached_pages_stale(staff_
 def test_a_new_proposal_or_draft_leaves_cached_pages_valid(client, practice):
     version = ContentVersion.objects.current()
     lever = Lever.objects.get(slug="marches-reserves")
-    make_practice(levers=[lever], status=Practice.Status.PROPOSED, published_at=None)
-    make_practice(levers=[lever], status=Practice.Status.DRAFT, published_at=None)
+    figures = [("salariés en insertion", 12)]
+    make_practice(
+        levers=[lever], figures=figures, status=Practice.Status.PROPOSED, published_at=None
+    )
+    make_practice(levers=[lever], figures=figures, status=Practice.Status.DRAFT, published_at=None)
     assert ContentVersion.objects.current() == version
 
 
