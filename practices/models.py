@@ -480,11 +480,15 @@ class Practice(models.Model):
         ContentVersion.objects.bump()
         return result
 
+    def may_be_public(self):
+        """Whether a cached public page may show this practice: once published, even if
+        archived or rescheduled since. A proposal or a never-published draft is on no
+        page, so writing it leaves the page cache alone."""
+        return self.published_at is not None
+
     def relations_changed(self):
         """Levers, sectors or partners were added or removed (m2m_changed, see apps.py)."""
-        # A practice never published is on no cached page: as in save(), a new proposal
-        # or draft leaves the page cache alone.
-        if self.published_at is not None:
+        if self.may_be_public():
             ContentVersion.objects.bump()
 
     def build_search_text(self, include_relations=True):
@@ -558,9 +562,7 @@ class KeyFigure(PublicContent):
         ]
 
     def may_be_public(self):
-        # As for its practice: the figures of a proposal or a never-published draft are
-        # on no cached page, so visitors' submissions leave the page cache alone.
-        return self.practice.published_at is not None
+        return self.practice.may_be_public()
 
     def __str__(self):
         return f"{self.display_value} {self.unit} {self.label}".strip()

@@ -32,7 +32,7 @@ CACHED_METHODS = frozenset({"GET", "HEAD"})
 EXCLUDED_PREFIXES = ("/admin/", "/bench/")
 
 
-def safe_cache_get(key, default=None, cache=cache):
+def safe_cache_get(key, default=None):
     """cache.get(), with a failing cache read as a miss: a cache outage must cost
     speed, not pages."""
     try:
@@ -42,7 +42,7 @@ def safe_cache_get(key, default=None, cache=cache):
         return default
 
 
-def safe_cache_set(key, value, timeout, cache=cache):
+def safe_cache_set(key, value, timeout):
     """cache.set(), skipped with a warning when the cache fails."""
     try:
         cache.set(key, value, timeout)
