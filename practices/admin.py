@@ -277,6 +277,19 @@ class PracticeAdmin(
 
     # Saving -------------------------------------------------------------------
 
+    def save_model(self, request, obj, form, change):
+        # Also reached by the history « revert » form, whose instance is the old version.
+        put_back = workflow.enforce_publication_rights(request.user, obj)
+        if put_back:
+            labels = ", ".join(f"« {Practice._meta.get_field(f).verbose_name} »" for f in put_back)
+            self.message_user(
+                request,
+                f"Champs laissés tels qu'enregistrés ({labels}) : seuls les responsables "
+                "éditoriaux publient, datent la publication ou utilisent la corbeille.",
+                messages.WARNING,
+            )
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Levers, sectors, partners and figures are searched too; they exist only now.

@@ -331,6 +331,11 @@ class PracticeResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def before_save_instance(self, instance, row, **kwargs):
+        # import_instance has refused what it could explain; this is the guard every path shares.
+        if workflow.enforce_publication_rights(kwargs.get("user"), instance):
+            raise ValidationError({"status": [workflow.NOT_ALLOWED_TO_PUBLISH]})
+
     def save_m2m(self, instance, row, **kwargs):
         super().save_m2m(instance, row, **kwargs)
         figures = getattr(instance, "_imported_figures", None)

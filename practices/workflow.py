@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from .models import KeyFigure, Practice
 
 PUBLISH_PERMISSION = "practices.publish_practice"
+BIN_PERMISSION = "practices.delete_practice"
 Status = Practice.Status
 
 # Where each status may go next; staying put is always allowed.
@@ -37,6 +38,10 @@ NOT_ALLOWED_TO_DATE = (
 
 def can_publish(user):
     return bool(user and user.has_perm(PUBLISH_PERMISSION))
+
+
+def can_use_bin(user):
+    return bool(user and user.has_perm(BIN_PERMISSION))
 
 
 def status_label(status):
@@ -82,7 +87,61 @@ def stored_state(practice):
     return row or (None, None)
 
 
-def _save(practice, user, fields):
+PUBLICATION_FIELDS = ("status", "published_at", "deleted_at")
+
+
+def enforce_publication_rights(user, practice, *, bin_change=False):
+    """THE rule for who may change a practice's status, published_at and deleted_at.
+
+    Call it on every practice about to be saved on someone's behalf, whatever the path:
+    the admin form and its history « revert » (PracticeAdmin.save_model), the spreadsheet
+    import (PracticeResource.before_save_instance), « Dupliquer », the list actions and
+    the bin (_save below), and any new path (the review of revisions). The form and
+    import checks (check_transition, check_publication_date) explain a refusal to the
+    editor first; this guard is what holds whatever the path, because an in-memory
+    instance (an old version from the history, a spreadsheet row) cannot be trusted.
+
+    It compares `practice` with its stored row and puts back on `practice`, from that
+    row, each of these fields `user` may not change:
+
+    - status: without practices.publish_practice, a practice neither enters nor leaves
+      « publiée » (which other transitions exist is check_transition's business);
+    - published_at: changed only with practices.publish_practice;
+    - deleted_at: changed only through the bin (soft_delete, restore: bin_change=True),
+      with practices.delete_practice. No other save changes it, whoever asks: reverting
+      to a version from before the bin does not take a practice out of it.
+
+    A new practice (no stored row) is never in the bin, and without the permission it is
+    neither « publiée » nor dated. Returns the names of the fields put back (empty when
+    nothing was refused), so that the caller can tell the user.
+    """
+    if practice.pk is not None:
+        stored = Practice.objects.filter(pk=practice.pk).values(*PUBLICATION_FIELDS).first()
+    else:
+        stored = None
+    if stored is None:
+        stored = {"status": Status.DRAFT, "published_at": None, "deleted_at": None}
+    put_back = []
+
+    def keep(field):
+        if getattr(practice, field) != stored[field]:
+            setattr(practice, field, stored[field])
+            put_back.append(field)
+
+    if not can_publish(user):
+        if Status.PUBLISHED in (stored["status"], practice.status):
+            keep("status")
+        if not _same_second(stored["published_at"], practice.published_at):
+            keep("published_at")
+    if not (bin_change and can_use_bin(user)):
+        keep("deleted_at")
+    return put_back
+
+
+def _save(practice, user, fields, *, bin_change=False):
+    put_back = enforce_publication_rights(user, practice, bin_change=bin_change)
+    if put_back:
+        raise PermissionError(f"Not allowed to change {', '.join(put_back)}.")
     practice._history_user = user
     practice.save(update_fields=[*fields, "updated_at", "search_text"])
 
@@ -128,13 +187,13 @@ def soft_delete(practice, user):
     """Hide a practice everywhere while keeping it, its relations and its history."""
     if practice.deleted_at is None:
         practice.deleted_at = timezone.now()
-        _save(practice, user, ["deleted_at"])
+        _save(practice, user, ["deleted_at"], bin_change=True)
 
 
 def restore(practice, user):
     if practice.deleted_at is not None:
         practice.deleted_at = None
-        _save(practice, user, ["deleted_at"])
+        _save(practice, user, ["deleted_at"], bin_change=True)
 
 
 def unique_slug(base, max_length=200):
@@ -160,6 +219,7 @@ def duplicate_as_draft(practice, user=None):
     copy.status = Status.DRAFT
     copy.published_at = None
     copy.deleted_at = None
+    enforce_publication_rights(user, copy)
     copy._history_user = user
     copy.save()
     copy.levers.set(original.levers.all())

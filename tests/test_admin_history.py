@@ -124,3 +124,76 @@ def test_many_to_many_changes_are_in_the_history():
     record = practice.history.first()
     assert other.pk in [row.lever_id for row in record.levers.all()]
     assert Lever.history.exists()
+
+
+def _revert_unchanged(client, practice, version):
+    """POST the revert form of `version` back as an editor would, unchanged."""
+    url = f"/admin/practices/practice/{practice.pk}/history/{version.history_id}/"
+    form = client.get(url).context["adminform"].form
+    data = practice_admin_form_data(practice, status=form.initial["status"])
+    return client.post(url, data)
+
+
+def test_an_editor_s_revert_does_not_take_a_practice_out_of_the_bin(client):
+    from practices import workflow
+
+    publisher = make_staff(PUBLISHERS)
+    practice = make_practice(levers=[make_lever()])
+    before_bin = practice.history.first()
+    workflow.soft_delete(practice, publisher)
+    assert client.get(practice.get_absolute_url()).status_code == 404
+
+    client.force_login(make_staff(EDITORS))
+    response = _revert_unchanged(client, practice, before_bin)
+
+    assert response.status_code == 302
+    practice.refresh_from_db()
+    assert practice.deleted_at is not None
+    client.logout()
+    assert client.get(practice.get_absolute_url()).status_code == 404
+
+
+def test_an_editor_s_revert_does_not_bring_a_scheduled_publication_forward(client):
+    from django.utils import timezone
+
+    practice = make_practice(levers=[make_lever()])
+    published_version = practice.history.first()
+    practice.published_at = timezone.now() + timezone.timedelta(days=60)
+    practice.save()
+    assert client.get(practice.get_absolute_url()).status_code == 404
+
+    client.force_login(make_staff(EDITORS))
+    response = _revert_unchanged(client, practice, published_version)
+
+    assert response.status_code == 302
+    practice.refresh_from_db()
+    assert practice.published_at > timezone.now() + timezone.timedelta(days=59)
+    assert "responsables" in str(list(response.wsgi_request._messages))
+    client.logout()
+    assert client.get(practice.get_absolute_url()).status_code == 404
+
+
+def test_a_publisher_s_revert_restores_the_date_but_leaves_the_bin_to_the_bin(client):
+    from django.utils import timezone
+
+    from practices import workflow
+
+    publisher = make_staff(PUBLISHERS)
+    practice = make_practice(levers=[make_lever()])
+    old_date = practice.published_at
+    published_version = practice.history.first()
+    practice.published_at = timezone.now() + timezone.timedelta(days=60)
+    practice.save()
+    workflow.soft_delete(practice, publisher)
+
+    client.force_login(publisher)
+    url = f"/admin/practices/practice/{practice.pk}/history/{published_version.history_id}/"
+    form = client.get(url).context["adminform"].form
+    data = practice_admin_form_data(practice, status=form.initial["status"])
+    local = timezone.localtime(old_date)
+    data.update(published_at_0=f"{local:%d/%m/%Y}", published_at_1=f"{local:%H:%M:%S}")
+    assert client.post(url, data).status_code == 302
+
+    practice.refresh_from_db()
+    assert abs(practice.published_at - old_date).total_seconds() < 1
+    assert practice.deleted_at is not None
