@@ -10,12 +10,11 @@ from django.http import StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
 from .open_data import published_filterset
+from .text import to_spreadsheet_cell
 
 CHUNK_SIZE = 500
 BOM = "\ufeff"
 SEPARATOR = " | "
-# A cell starting with one of these is run as a formula by spreadsheet software.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = [
     "Identifiant",
@@ -49,10 +48,7 @@ class Echo:
 def _cell(value):
     if value is None:
         return ""
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    return to_spreadsheet_cell(str(value))
 
 
 def _figure(figure):

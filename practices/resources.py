@@ -17,6 +17,7 @@ from levers.models import Fiche, Lever
 
 from . import workflow
 from .models import Department, KeyFigure, Partner, Practice, Sector
+from .text import from_spreadsheet_cell, to_spreadsheet_cell
 
 LIST_SEPARATOR = ","
 FIGURE_SEPARATOR = " | "
@@ -287,11 +288,15 @@ class PracticeResource(resources.ModelResource):
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, *args, **kwargs)
 
+    def export_field(self, field, instance, **kwargs):
+        # Text typed by visitors (/proposer/) must not run as a formula in an editor's
+        # spreadsheet; before_import_row takes the quote off again.
+        return to_spreadsheet_cell(super().export_field(field, instance, **kwargs))
+
     def before_import_row(self, row, **kwargs):
         for column, value in row.items():
             # Empty XLSX cells read as None; text fields store "" for « nothing ».
-            if value is None:
-                row[column] = ""
+            row[column] = "" if value is None else from_spreadsheet_cell(value)
         for column in ("slug", "title"):
             if column in row and isinstance(row[column], str):
                 row[column] = row[column].strip()

