@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from levers.models import LegalBasis, Lever
+from procurement_portal.page_cache import query_parameters
 
 from .filters import PracticeFilter
 from .models import Department, Practice
@@ -173,6 +174,7 @@ def _page_url(request, number):
 
 
 @api_view
+@query_parameters(*PracticeFilter.base_filters, "page")
 def practice_list(request):
     # Built exactly as the list page builds it, so both return the same practices.
     filterset = PracticeFilter(request.GET or None, queryset=api_practices(), request=request)

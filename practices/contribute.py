@@ -6,6 +6,7 @@ and loses nothing. Abuse is kept down without a third-party CAPTCHA: CSRF, a hon
 field, a per-address rate limit in the cache and strict limits on every field.
 """
 
+import ipaddress
 import logging
 import re
 from decimal import Decimal
@@ -378,21 +379,40 @@ KEY_FIGURES_PREFIX = "chiffres"
 RATE_WINDOW_SECONDS = 3600
 
 
+def rate_limit_client(request):
+    """Who a rate limit counts: the client address, an IPv6 one as its /64 network (one
+    subscriber or host usually holds a whole /64 and picks any address in it)."""
+    address = client_ip(request) or "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:  # ::ffff:203.0.113.9 is the IPv4 client
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 class ProposalRateLimit:
-    """Proposals per client address and hour, counted in the "ratelimit" cache: Redis
-    when REDIS_URL is set, else files shared by all the worker processes of one server
-    (settings.CACHES). The address is keyed with the secret key (HMAC): a plain hash of
-    an IPv4 address is reversed by trying all 2^32 of them.
+    """Proposals per client (rate_limit_client) and hour, counted in the "ratelimit"
+    cache: Redis when REDIS_URL is set, else files shared by all the worker processes of
+    one server (settings.CACHES). The address is keyed with the secret key (HMAC): a plain
+    hash of an IPv4 address is reversed by trying all 2^32 of them.
 
     A failing cache lets proposals through, with a warning: the other defences (CSRF,
     honeypot, field limits, editors' review) still hold, and a visitor never gets a 500.
+    Other public endpoints count their own requests with a scope and a limit of their own.
     """
 
-    def __init__(self, request):
-        address = client_ip(request) or "unknown"
-        digest = salted_hmac("proposal-rate-limit", address, algorithm="sha256").hexdigest()[:32]
-        self.key = f"proposals:{digest}"
-        self.limit = settings.PORTAL_PROPOSALS_PER_HOUR
+    scope = "proposal"
+
+    def __init__(self, request, limit=None):
+        digest = salted_hmac(
+            f"{self.scope}-rate-limit", rate_limit_client(request), algorithm="sha256"
+        ).hexdigest()[:32]
+        self.key = f"{self.scope}s:{digest}"
+        self.limit = settings.PORTAL_PROPOSALS_PER_HOUR if limit is None else limit
         self.cache = caches["ratelimit"]
 
     def exceeded(self):

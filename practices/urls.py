@@ -2,8 +2,11 @@ from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from procurement_portal.page_cache import query_parameters
+
 from . import contribute, exports, views
 from .feeds import PracticeFeed
+from .filters import PracticeFilter
 
 app_name = "practices"
 
@@ -11,7 +14,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("pratiques/", views.practice_list, name="list"),
     # Fixed paths under pratiques/ (feed, export…) go here, above the <slug> route.
-    path("pratiques/flux/", require_safe(PracticeFeed()), name="feed"),
+    path(
+        "pratiques/flux/",
+        query_parameters(*PracticeFilter.base_filters)(require_safe(PracticeFeed())),
+        name="feed",
+    ),
     path("pratiques/export.csv", exports.export_csv, name="export_csv"),
     path("pratiques/<slug:slug>/", views.practice_detail, name="detail"),
     path("departements/", views.department_list, name="department_list"),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from levers.models import LegalBasis, Lever
+from procurement_portal.page_cache import query_parameters
 
 from .filters import PracticeFilter
 from .models import Department, Partner, Practice, Region, Sector, with_counts
@@ -59,6 +60,7 @@ def _chip_links(request, active):
 
 
 @require_safe
+@query_parameters(*PracticeFilter.base_filters, "page")
 def practice_list(request):
     filterset = PracticeFilter(
         request.GET or None, queryset=Practice.objects.published(), request=request

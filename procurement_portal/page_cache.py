@@ -11,6 +11,13 @@ marked private is never stored.
 A cache that fails (Redis unreachable) is a miss, never an error: the page is built
 as if nothing were cached (safe_cache_get and safe_cache_set, also used for the facet
 labels of list pages).
+
+Memory stays bounded whatever the query strings: a view declares the query parameters
+it reads (@query_parameters); the others are removed from the request before the view
+runs and the key holds the declared ones in a canonical order, so `?x=1`, `?x=2`… are one
+entry (a view that declares none, like the sitemap, has one key). A response over
+settings.PAGE_CACHE_MAX_ENTRY_BYTES is not stored, and the per-process cache is bounded
+in bytes (procurement_portal.memory_cache).
 """
 
 import hashlib
@@ -18,6 +25,8 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import QueryDict
+from django.urls import Resolver404, resolve
 from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
 
 from practices.models import ContentVersion
@@ -59,11 +68,42 @@ def is_cacheable_request(request):
     )
 
 
+def query_parameters(*names):
+    """View decorator: the query parameters the view reads. For anonymous visitors the
+    page cache removes the others from the request (they cannot change the page, so they
+    must not make it a new cache entry); a view without it reads none."""
+
+    def decorate(view):
+        view.page_cache_parameters = frozenset(names)
+        return view
+
+    return decorate
+
+
+def canonicalize_query(request):
+    """Keep only the parameters the view declares, sorted by name (each one's values in
+    their order), in request.GET and the query string the view and its links see."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        known = frozenset()
+    else:
+        known = getattr(view, "page_cache_parameters", frozenset())
+    query = QueryDict(mutable=True)
+    for name in sorted(known & request.GET.keys()):
+        query.setlist(name, request.GET.getlist(name))
+    query_string = query.urlencode()
+    if query_string != request.META.get("QUERY_STRING", ""):
+        request.GET = QueryDict(query_string, encoding=request.encoding)
+        request.META["QUERY_STRING"] = query_string
+
+
 def is_cacheable_response(response):
     cache_control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
         and not response.streaming
+        and len(response.content) <= settings.PAGE_CACHE_MAX_ENTRY_BYTES
         and not response.cookies
         and not has_vary_header(response, "Cookie")
         and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
@@ -88,6 +128,7 @@ class AnonymousPageCacheMiddleware:
             self.after_change(request, response)
             return response
 
+        canonicalize_query(request)
         # Kept on the request: views may key their own cached data on it too.
         request.content_version = ContentVersion.objects.current()
         key = cache_key(request, *request.content_version)

@@ -361,9 +361,14 @@ else:
             f"PORTAL_RATE_LIMIT_CACHE_DIR must be a directory; {_rate_limit_dir} is a file."
         )
     CACHES = {
+        # Each worker's memory: bounded in bytes (page sizes range from 10 KB to 2 MB).
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "BACKEND": "procurement_portal.memory_cache.ByteBoundedMemoryCache",
+            "OPTIONS": {
+                "MAX_ENTRIES": 2000,
+                "MAX_BYTES": env_int("DJANGO_PAGE_CACHE_MAX_MB", 64, minimum=1) * 2**20,
+                "MAX_ENTRY_BYTES": 2 * 2**20,
+            },
         },
         "ratelimit": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -375,6 +380,16 @@ else:
 # Anonymous visitors' pages are cached this long at most (0: no page cache); any change
 # to public content makes them stale at once (procurement_portal.page_cache).
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
+# A larger page is built each time rather than stored: no single entry may take a large
+# share of a worker's cache (the sitemap at 10,000 practices weighs ~1.5 MB).
+PAGE_CACHE_MAX_ENTRY_BYTES = 2 * 2**20
+# The full CSV export, written once per content version and served from there
+# (practices.exports); one server's workers share it.
+PORTAL_EXPORT_DIR = Path(
+    os.environ.get("PORTAL_EXPORT_DIR", "").strip() or BASE_DIR / "var" / "exports"
+)
+if not PORTAL_EXPORT_DIR.is_absolute():
+    PORTAL_EXPORT_DIR = BASE_DIR / PORTAL_EXPORT_DIR
 # `make bench` only: adds /bench/ping, the benchmark's ceiling (.ci/bench.py).
 PORTAL_BENCH = env_bool("PORTAL_BENCH", False)
 
@@ -428,6 +443,9 @@ PORTAL_PRIVACY_EMAIL = (
 # At most this many proposals per client address per hour (counted in the "ratelimit"
 # cache: shared by one server's workers, and by all app servers when REDIS_URL is set).
 PORTAL_PROPOSALS_PER_HOUR = env_int("PORTAL_PROPOSALS_PER_HOUR", 5, minimum=1)
+# Filtered CSV exports per client address per hour (the full export is not limited: it
+# is served from a file).
+PORTAL_EXPORTS_PER_HOUR = env_int("PORTAL_EXPORTS_PER_HOUR", 60, minimum=1)
 # Contributors' names and emails are erased this many months after their proposal
 # (manage.py purge_contributions, run daily); stated in the form's privacy notice.
 PORTAL_CONTRIBUTION_RETENTION_MONTHS = env_int(

@@ -75,22 +75,24 @@ def _plain_static_storage(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PORTAL_EXPORT_DIR = tmp_path / "exports"
     # Production settings redirect to HTTPS; the test client and live_server speak HTTP.
     settings.SECURE_SSL_REDIRECT = False
     # The page cache adds a query (the content version) to every anonymous page; query
     # budgets are about the pages themselves. tests/test_page_cache.py turns it on.
     settings.PAGE_CACHE_SECONDS = 0
-    # Proposal counts in memory, in the default cache's store, rather than in var/:
-    # cleared with it below, so no count outlives its test nor leaks between runs.
+    # Proposal and export counts in memory rather than in var/: cleared below, so no
+    # count outlives its test nor leaks between runs.
     settings.CACHES = {
         **settings.CACHES,
         "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
     # Each test's database is rolled back, content version included: pages cached by an
     # earlier test must not be served to this one.
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["default"].clear()
+    caches["ratelimit"].clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

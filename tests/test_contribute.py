@@ -333,6 +333,23 @@ def test_rate_limit_counts_the_client_behind_trusted_proxies(client, lever, sett
     assert [first.status_code, second.status_code, again.status_code] == [302, 302, 429]
 
 
+def test_rate_limit_counts_an_ipv6_client_per_64_network(client, lever, settings):
+    settings.PORTAL_PROPOSALS_PER_HOUR = 1
+    first = post(client, proposal_data(lever), REMOTE_ADDR="2001:db8:1:2::1")
+    # Another address of the same /64: the same subscriber.
+    same = post(client, proposal_data(lever), REMOTE_ADDR="2001:db8:1:2:ffff:0:0:9")
+    other = post(client, proposal_data(lever), REMOTE_ADDR="2001:db8:1:3::1")
+    assert [first.status_code, same.status_code, other.status_code] == [302, 429, 302]
+
+
+def test_rate_limit_reads_an_ipv4_mapped_address_as_ipv4(rf):
+    from practices.contribute import rate_limit_client
+
+    assert rate_limit_client(rf.get("/", REMOTE_ADDR="::ffff:203.0.113.9")) == "203.0.113.9"
+    assert rate_limit_client(rf.get("/", REMOTE_ADDR="203.0.113.9")) == "203.0.113.9"
+    assert rate_limit_client(rf.get("/", REMOTE_ADDR="2001:db8::5")) == "2001:db8::/64"
+
+
 def test_invalid_submissions_do_not_use_up_the_rate_limit(client, lever, settings):
     settings.PORTAL_PROPOSALS_PER_HOUR = 1
     for _ in range(3):

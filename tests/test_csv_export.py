@@ -7,6 +7,7 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
+from practices import exports
 from practices.exports import COLUMNS
 from practices.filters import PracticeFilter
 from practices.models import Contribution, Practice
@@ -147,23 +148,102 @@ def test_export_runs_a_constant_number_of_queries(client, db, django_assert_max_
         make_practice(levers=levers, figures=[("personnes", 3)])
 
     client.get("/api/")  # one-off set-up (the page cache's content version row)
-    # Content version, rows in one chunk, then one prefetch each for levers, sectors
-    # and key figures.
-    with django_assert_max_num_queries(5):
+    # Building the file: content version and its date, rows in one chunk, then one
+    # prefetch each for levers, sectors and key figures.
+    with django_assert_max_num_queries(6):
         _, raw = download(client)
     assert len(read(raw)) == 31
+    # Then the file: the content version and its date.
+    with django_assert_max_num_queries(2):
+        _, again = download(client)
+    assert again == raw
+    # A filtered export: the same, and the filtered ids.
+    with django_assert_max_num_queries(4):
+        _, filtered = download(client, "annee=2020")
+    assert len(read(filtered)) == 31
 
 
-def test_export_streams_in_chunks(client, db, django_assert_max_num_queries, monkeypatch):
+def test_export_file_is_built_in_chunks(client, db, django_assert_max_num_queries, monkeypatch):
     monkeypatch.setattr("practices.exports.CHUNK_SIZE", 10)
     for _ in range(25):
         make_practice(levers=[make_lever()])
 
     client.get("/api/")
-    # Content version, then three chunks of rows, each with its three prefetches.
-    with django_assert_max_num_queries(13):
+    # Content version and date, then three chunks of rows, each with its three prefetches.
+    with django_assert_max_num_queries(14):
         _, raw = download(client)
     assert len(read(raw)) == 26
+    _, filtered = download(client, "tri=titre")
+    assert [row[1] for row in read(filtered)[1:]] == sorted(row[1] for row in read(raw)[1:])
+
+
+def test_the_full_export_is_built_once_per_content_version(client, db, monkeypatch):
+    practice = make_practice(levers=[make_lever()], title="Titre initial")
+    _, first = download(client)
+    built = []
+    monkeypatch.setattr(
+        "practices.exports.Snapshot._build",
+        lambda self, original=exports.Snapshot._build: built.append(1) or original(self),
+    )
+    for query in ["", "x=1", "utm_source=lettre&x=2"]:
+        _, raw = download(client, query)
+        assert raw == first
+    assert built == []
+
+    practice.title = "Titre modifié"
+    practice.save()
+    _, raw = download(client)
+    assert built == [1]
+    assert "Titre modifié" in raw.decode("utf-8-sig")
+    # Files of earlier versions are removed.
+    assert len(list(settings_export_dir().glob("pratiques-*.csv"))) == 1
+
+
+def settings_export_dir():
+    from django.conf import settings
+
+    return settings.PORTAL_EXPORT_DIR
+
+
+def test_the_full_export_is_sent_gzipped_to_clients_that_accept_it(client, db):
+    import gzip
+
+    make_practice(levers=[make_lever()])
+    _, plain = download(client)
+    response = client.get(URL, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert gzip.decompress(b"".join(response.streaming_content)) == plain
+    etag = response["ETag"]
+    assert client.get(URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_while_another_worker_builds_the_file_the_export_answers_503(client, db, settings):
+    import fcntl
+
+    make_practice(levers=[make_lever()])
+    settings.PORTAL_EXPORT_DIR.mkdir(parents=True)
+    with open(settings.PORTAL_EXPORT_DIR / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        response = client.get(URL)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert "réessayez" in response.content.decode()
+    assert client.get(URL).status_code == 200
+
+
+def test_filtered_exports_are_rate_limited_per_address_not_the_full_one(client, db, settings):
+    settings.PORTAL_EXPORTS_PER_HOUR = 2
+    make_practice(levers=[make_lever()])
+    assert client.get(URL, {"annee": "2020"}).status_code == 200
+    assert client.get(URL, {"tri": "titre"}).status_code == 200
+
+    response = client.get(URL, {"annee": "2021"})
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    assert "Trop d'exports" in response.content.decode()
+    assert client.get(URL).status_code == 200
+    assert client.get(URL, {"annee": "2020"}, REMOTE_ADDR="192.0.2.8").status_code == 200
 
 
 def test_export_is_read_only(client, db):
