@@ -54,6 +54,9 @@ ENV = {
     "DJANGO_STATIC_ROOT": str(ROOT / "var" / "bench-static"),
     "DJANGO_LOG_LEVEL": "WARNING",
     "PORTAL_BENCH": "1",
+    # Filtered exports are rate-limited per address; the benchmark is one address.
+    "PORTAL_EXPORTS_PER_HOUR": "1000000",
+    "PORTAL_EXPORT_DIR": str(ROOT / "var" / "bench-exports"),
 }
 
 PRACTICE = "exemple-genere-000123"
@@ -69,6 +72,11 @@ PAGES = [
     ("Page d'un levier", "/leviers/clauses-sociales/", {}, True),
     ("Page d'un département", "/departements/62/", {}, True),
     ("API (liste JSON)", "/api/pratiques/?levier=marches-reserves", {}, True),
+    # A file per content version (practices.exports): built by the first request after a
+    # change (timed apart, see run_pages), then read from disk.
+    ("Export CSV complet (gzip)", "/pratiques/export.csv", {"Accept-Encoding": "gzip"}, False),
+    ("Export CSV complet (brut)", "/pratiques/export.csv", {}, False),
+    ("Export CSV filtré", "/pratiques/export.csv?levier=clauses-sociales", {}, False),
 ]
 
 
@@ -295,6 +303,13 @@ def run_pages(pages):
     log(f"gunicorn, {WORKERS} workers, page cache on: missed (bench=<n>), then hit")
     results = {}
     with Server():
+        started = time.perf_counter()
+        status, _, body = request("/pratiques/export.csv")
+        print(
+            f"Export CSV, first request (builds the file): {time.perf_counter() - started:.2f} s,"
+            f" {len(body) / 2**20:.1f} MB, status {status}",
+            flush=True,
+        )
         for label, path, headers, cached in pages:
             missed = measure(path, headers, miss=cached)
             hit = measure(path, headers) if cached else missed

@@ -1,0 +1,124 @@
+"""A worker's memory stays put whatever query strings visitors send: a real gunicorn
+worker, production settings, 500 requests each with an unknown parameter of its own."""
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+REQUESTS = 500
+ALLOWED_GROWTH_MB = 20
+
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/status").exists(), reason="reads a worker's memory in /proc"
+)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def get(port, path):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def gunicorn(tmp_path):
+    """One sync worker on a SQLite database with 1,500 practices (a ~0.5 MB sitemap)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PORTAL_", "PYTEST_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="procurement_portal.settings",
+        DJANGO_SECRET_KEY="x" * 50,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_PAGE_CACHE_SECONDS="600",
+        DJANGO_LOG_LEVEL="WARNING",
+        PORTAL_RATE_LIMIT_CACHE_DIR=str(tmp_path / "ratelimit"),
+    )
+    for command in (
+        ["migrate", "--noinput", "-v", "0"],
+        ["load_content", "-v", "0"],
+        ["generate_practices", "--practices", "1500"],
+    ):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "procurement_portal.wsgi",
+            *("--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if get(port, "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "gunicorn did not start within 60 s"
+            assert server.poll() is None, "gunicorn exited"
+            time.sleep(0.2)
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) == 1
+        yield port, int(children[0])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_distinct_unknown_parameters_leave_a_worker_s_memory_where_it_was(gunicorn):
+    port, worker = gunicorn
+    status, body = get(port, "/sitemap.xml")
+    assert status == 200
+    assert len(body) > 200_000, "a sitemap large enough for growth to show"
+    for n in range(20):  # warm-up: imports, connection, allocator
+        get(port, f"/sitemap.xml?warm={n}")
+    before = rss_mb(worker)
+
+    deadline = time.monotonic() + 240
+    for n in range(REQUESTS):
+        status, again = get(port, f"/sitemap.xml?x={n}")
+        assert status == 200
+        assert time.monotonic() < deadline, f"only {n} requests in 240 s"
+    assert again == body
+
+    growth = rss_mb(worker) - before
+    assert growth < ALLOWED_GROWTH_MB, f"the worker grew by {growth:.0f} MB"
