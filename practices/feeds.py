@@ -52,8 +52,20 @@ def describe(filterset):
     return " ; ".join(parts)
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Summaries are plain text (typed by editors, or by visitors through /proposer/):
+    sent as type="text", escaped once by the XML writer, so that a reader shows
+    `<svg onload=…>` or `&` as typed. Django's Atom1Feed labels them type="html", which
+    tells readers to render the text as markup."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class PracticeFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
 
     def __call__(self, request, *args, **kwargs):
         filterset, error = published_filterset(request, "le flux")

@@ -155,3 +155,17 @@ def test_feed_runs_a_constant_number_of_queries(client, db, django_assert_max_nu
     with django_assert_max_num_queries(4):
         root = feed(client, "levier=requetes")
     assert len(entry_links(root)) == 20
+
+
+def test_summaries_are_plain_text_that_readers_show_as_typed(client, db):
+    summary = "<svg onload=alert(1)> Achats & clauses « sociales »"
+    make_practice(levers=[make_lever()], summary=summary)
+
+    root = feed(client)
+    raw = client.get(URL).content.decode()
+    element = root.find("atom:entry/atom:summary", ATOM)
+
+    assert element.get("type") == "text"
+    assert element.text == summary
+    assert "<svg" not in raw
+    assert 'type="html"' not in raw
