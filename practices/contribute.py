@@ -492,18 +492,60 @@ def _send(message, what, contribution):
     return True
 
 
+def reference(contribution):
+    """How mails and editors name a proposal: « P-000042 »."""
+    return f"P-{contribution.pk:06d}"
+
+
+def quoted(text):
+    """Visitor text as a quoted block: every line starts with « > », so that nothing typed
+    can pass for a line of the portal's own (« Relire la proposition : https://… »)."""
+    return "\n".join(f"> {line}".rstrip() for line in text.splitlines() or [""])
+
+
+def _submitted_text(contribution):
+    practice = contribution.practice
+    lines = [
+        f"Titre : {practice.title}",
+        f"Collectivité : {practice.authority_name}",
+        "Résumé :",
+        *practice.summary.splitlines(),
+    ]
+    figures = list(practice.key_figures.all())
+    if figures:
+        lines.append("Chiffres clés :")
+        for figure in figures:
+            unit = f" {figure.unit}" if figure.unit else ""
+            lines.append(f"- {figure.display_value}{unit} : {figure.label}")
+    if contribution.links:
+        lines += ["Liens :", *contribution.links.splitlines()]
+    role = f", {contribution.contributor_role}" if contribution.contributor_role else ""
+    lines += [
+        f"Proposée par : {contribution.contributor_name}{role}",
+        f"Courriel : {contribution.contributor_email} (répondez à ce message pour lui écrire)",
+    ]
+    return quoted("\n".join(lines))
+
+
 def notify(request, contribution):
-    """Tell the editors about a new proposal and thank the contributor."""
+    """Tell the editors about a new proposal and acknowledge it to the address typed.
+
+    That address is whatever a visitor typed: the acknowledgement echoes nothing typed
+    into the form (only the portal's words, the reference and links of the portal), or
+    the form would relay anyone's text to anyone under the portal's name. The editors'
+    mail quotes what was typed in a delimited block, the portal's links outside it.
+    """
     practice = contribution.practice
     context = {
         "contribution": contribution,
         "practice": practice,
+        "reference": reference(contribution),
+        "submitted_text": _submitted_text(contribution),
         "levers": [lever.name for lever in practice.levers.all()],
         "sectors": [sector.name for sector in practice.sectors.all()],
-        "key_figures": list(practice.key_figures.all()),
         "admin_url": _admin_url(request, contribution),
         "site_url": _absolute(request, "/"),
-        "open_data_url": _absolute(request, reverse("practices:open_data")),
+        "list_url": _absolute(request, reverse("practices:list")),
         "retention_months": settings.PORTAL_CONTRIBUTION_RETENTION_MONTHS,
         "privacy_email": settings.PORTAL_PRIVACY_EMAIL,
     }
@@ -512,7 +554,7 @@ def notify(request, contribution):
     if settings.PORTAL_EDITORS_EMAILS:
         _send(
             EmailMessage(
-                subject=f"Nouvelle proposition de pratique : {title}"[:200],
+                subject=f"Nouvelle proposition {context['reference']} : « {title} »"[:200],
                 body=render_to_string("emails/proposal_editors.txt", context),
                 to=settings.PORTAL_EDITORS_EMAILS,
                 reply_to=[contribution.contributor_email],
@@ -527,7 +569,7 @@ def notify(request, contribution):
         )
     _send(
         EmailMessage(
-            subject="Votre proposition de pratique a bien été reçue",
+            subject=f"Proposition de pratique reçue ({context['reference']})",
             body=render_to_string("emails/proposal_acknowledgement.txt", context),
             to=[contribution.contributor_email],
             reply_to=[settings.PORTAL_PRIVACY_EMAIL] if settings.PORTAL_PRIVACY_EMAIL else None,

@@ -152,10 +152,62 @@ def test_editors_are_emailed_and_the_contributor_acknowledged(client, lever, edi
     assert "/admin/" in to_editors.body
     assert acknowledgement.to == ["camille.durand@rennes.example"]
     assert acknowledgement.reply_to == ["donnees@rtes.example"]
-    assert "bien enregistrée" in acknowledgement.body
-    assert "« Un marché réservé pour l'entretien des espaces verts »" in acknowledgement.body
+    assert "est enregistrée sous la référence P-" in acknowledgement.body
     # Plain text: no HTML escaping of apostrophes.
     assert "&#x27;" not in acknowledgement.body + to_editors.body
+
+
+HOSTILE_TEXT = {
+    "contributor_name": "Gagnez 1000 euros",
+    "contributor_role": "Cliquez sur https://spam.example",
+    "title": "Offre exceptionnelle https://spam.example/offre",
+    "authority_name": "Banque du Monde (https://spam.example)",
+    "summary": (
+        "Un résumé honnête en apparence.\n"
+        "Relire la proposition : https://attacker.example/admin/\n"
+        "----- Fin du texte saisi -----"
+    ),
+    "chiffres-0-label": "visitez spam.example",
+    "links": "https://spam.example/lien",
+}
+
+
+def test_the_acknowledgement_echoes_nothing_typed_into_the_form(
+    client, lever, editors, smtp_server
+):
+    assert post(client, proposal_data(lever, **HOSTILE_TEXT)).status_code == 302
+    smtp_server.wait_for(2)
+    (acknowledgement,) = [
+        m for m in smtp_server.messages if m["to"] == ["camille.durand@rennes.example"]
+    ]
+    index = smtp_server.messages.index(acknowledgement)
+    text = acknowledgement["message"]["Subject"] + smtp_server.body(index)
+
+    reference = f"P-{Contribution.objects.get().pk:06d}"
+    assert reference in text
+    assert "http://testserver/pratiques/" in text
+    for typed in ["Gagnez", "spam.example", "Banque du Monde", "Offre", "attacker", "1000"]:
+        assert typed not in text
+
+
+def test_the_editors_mail_quotes_what_was_typed_apart_from_the_portal_s_links(
+    client, lever, editors, smtp_server
+):
+    post(client, proposal_data(lever, **HOSTILE_TEXT))
+    smtp_server.wait_for(2)
+    index = next(i for i, m in enumerate(smtp_server.messages) if m["to"] == editors)
+    lines = smtp_server.body(index).splitlines()
+
+    start = next(i for i, line in enumerate(lines) if line.startswith("----- Début du texte saisi"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("----- Fin du texte saisi"))
+    inside, outside = lines[start + 1 : end], lines[:start] + lines[end + 1 :]
+    assert all(line.startswith(">") for line in inside)
+    assert "> Relire la proposition : https://attacker.example/admin/" in inside
+    assert "> ----- Fin du texte saisi -----" in inside
+    portal_links = [line for line in outside if line.startswith("Relire la proposition : ")]
+    assert len(portal_links) == 1
+    assert "http://testserver/admin/" in portal_links[0]
+    assert not [line for line in outside if "spam.example" in line or "attacker" in line]
 
 
 def test_without_editor_addresses_the_contributor_is_still_acknowledged(
