@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import F, Prefetch, Q, prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -139,16 +139,18 @@ def _prefetch_sectors_and_partners(practice):
 @require_safe
 def practice_detail(request, slug):
     """Seven queries whatever the practice (the page cache lookup makes eight)."""
+    # Staff preview a practice at its public address before it is published. For
+    # everyone else the visibility check is the query itself: an unpublished slug costs
+    # what an unknown one does (one query, nothing loaded), so timing reveals nothing.
+    if request.user.has_perm("practices.view_practice"):
+        visible = Practice.objects.not_deleted()
+    else:
+        visible = Practice.objects.published()
     practice = get_object_or_404(
-        Practice.objects.not_deleted()
-        .select_related("department__region", "source_fiche__kit")
-        .prefetch_related("key_figures", "recognitions"),
-        slug=slug,
+        visible.select_related("department__region", "source_fiche__kit"), slug=slug
     )
     preview = not practice.is_public
-    # Staff preview a practice at its public address before it is published.
-    if preview and not request.user.has_perm("practices.view_practice"):
-        raise Http404("Pratique introuvable.")
+    prefetch_related_objects([practice], "key_figures", "recognitions")
     through = Practice.levers.through.objects
     related = list(
         Practice.objects.published()

@@ -29,11 +29,12 @@ def health_response():
 
 
 class HealthCheckMiddleware:
-    """Answers /healthz before any other middleware.
+    """Answers /healthz before any middleware that reads the Host header.
 
     Load balancers probe app servers by address, over plain HTTP: answering here skips
-    the ALLOWED_HOSTS check, the HTTPS redirect, sessions and cookies, which all belong
-    to real visitors.
+    the ALLOWED_HOSTS check, sessions and cookies, which all belong to real visitors
+    (the HTTPS redirect exempts /healthz). Only the security headers' middleware sit
+    above it, so that its answers carry them like every other response.
     """
 
     def __init__(self, get_response):

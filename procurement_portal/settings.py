@@ -157,9 +157,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "procurement_portal.health.HealthCheckMiddleware",
+    # Security headers on every response, /healthz included: neither reads the Host
+    # header, and /healthz is exempt from the HTTPS redirect (SECURE_REDIRECT_EXEMPT).
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "procurement_portal.health.HealthCheckMiddleware",
     # Static files are answered here, already compressed (gzip and brotli) by collectstatic.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are gzipped. BREACH: Django's GZipMiddleware pads the gzip header with random

@@ -188,6 +188,21 @@ def test_visitors_get_a_404_for_unpublished_practices(client, db, state):
     assert "Page introuvable" in body(response)
 
 
+@pytest.mark.parametrize("state", UNPUBLISHED)
+def test_an_unpublished_slug_costs_what_an_unknown_one_does(client, db, state):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    practice = make_practice(figures=[("emplois", 3)], **UNPUBLISHED[state])
+    with CaptureQueriesContext(connection) as unknown:
+        assert client.get("/pratiques/slug-inconnu/").status_code == 404
+    with CaptureQueriesContext(connection) as unpublished:
+        assert client.get(practice.get_absolute_url()).status_code == 404
+    # The same single lookup, the visibility check inside it; no relation loaded.
+    assert len(unpublished) == len(unknown) == 1
+    assert "keyfigure" not in unpublished[0]["sql"].lower()
+
+
 def test_logged_in_user_without_permission_gets_a_404(client, db):
     practice = make_practice(status=Practice.Status.DRAFT, published_at=None)
     client.force_login(User.objects.create_user("curieux", password="motdepasse-long-123"))

@@ -1,5 +1,6 @@
-"""A worker's memory stays put whatever query strings visitors send: a real gunicorn
-worker, production settings, 500 requests each with an unknown parameter of its own."""
+"""A real gunicorn worker, with the shipped gunicorn.conf.py and production settings:
+its memory stays put whatever query strings visitors send (500 requests, each with an
+unknown parameter of its own), and it believes no forwarded header."""
 
 import http.client
 import os
@@ -34,24 +35,25 @@ def rss_mb(pid):
     raise AssertionError("no VmRSS")
 
 
-def get(port, path):
+def get(port, path, headers=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         response = conn.getresponse()
         return response.status, response.read()
     finally:
         conn.close()
 
 
-@pytest.fixture
-def gunicorn(tmp_path):
+@pytest.fixture(scope="module")
+def gunicorn(tmp_path_factory):
     """One sync worker on a SQLite database with 1,500 practices (a ~0.5 MB sitemap)."""
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PORTAL_", "PYTEST_"))
     }
+    tmp_path = tmp_path_factory.mktemp("gunicorn")
     env.update(
         DJANGO_SETTINGS_MODULE="procurement_portal.settings",
         DJANGO_SECRET_KEY="x" * 50,
@@ -122,3 +124,28 @@ def test_distinct_unknown_parameters_leave_a_worker_s_memory_where_it_was(gunico
 
     growth = rss_mb(worker) - before
     assert growth < ALLOWED_GROWTH_MB, f"the worker grew by {growth:.0f} MB"
+
+
+def test_gunicorn_believes_no_forwarded_proto_header(gunicorn):
+    port, _ = gunicorn
+    # From 127.0.0.1, as nginx would pass on a header the client forged. gunicorn's
+    # default would make this request HTTPS for Django; its sitemap links would say so.
+    status, body = get(port, "/sitemap.xml?p=1", {"X-Forwarded-Proto": "https"})
+    assert status == 200
+    assert b"<loc>http://127.0.0.1" in body
+    assert b"<loc>https://" not in body
+
+
+def test_the_shipped_gunicorn_conf_sets_what_docs_deploy_md_says():
+    import runpy
+
+    from gunicorn.config import Config
+
+    config = Config()
+    for name, value in runpy.run_path(str(ROOT / "gunicorn.conf.py")).items():
+        if name in config.settings:
+            config.set(name, value)
+    assert config.forwarded_allow_ips == []
+    assert config.timeout == 30
+    assert config.bind == ["127.0.0.1:8000"]
+    assert config.worker_class_str == "sync"
