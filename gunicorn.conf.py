@@ -21,9 +21,11 @@ worker_class = "sync"
 # Trust no one here; Django decides, from DJANGO_SECURE_PROXY_SSL_HEADER.
 forwarded_allow_ips = ""
 
-# A request that takes longer is killed (its worker restarted): the slowest page takes
-# a few hundred milliseconds, the first CSV export after a change ~5 s.
-timeout = 30
+# A request that takes longer is killed (its worker restarted). Pages take milliseconds;
+# the longest request is the first CSV export after a change, ~5 s at 10,000 practices
+# on a quiet server but 27 s measured on a busy one: killed, it would start again at
+# every request.
+timeout = 60
 graceful_timeout = 30
 # Idle keep-alive connections from nginx hold a sync worker: keep them short.
 keepalive = 2

@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import F, Prefetch, Q, prefetch_related_objects
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -139,16 +139,17 @@ def _prefetch_sectors_and_partners(practice):
 @require_safe
 def practice_detail(request, slug):
     """Seven queries whatever the practice (the page cache lookup makes eight)."""
-    # Staff preview a practice at its public address before it is published. For
-    # everyone else the visibility check is the query itself: an unpublished slug costs
+    # The visibility check is the query itself: for visitors an unpublished slug costs
     # what an unknown one does (one query, nothing loaded), so timing reveals nothing.
-    if request.user.has_perm("practices.view_practice"):
-        visible = Practice.objects.not_deleted()
-    else:
-        visible = Practice.objects.published()
-    practice = get_object_or_404(
-        visible.select_related("department__region", "source_fiche__kit"), slug=slug
-    )
+    # request.user is read only then: reading it marks the response as varying on the
+    # session cookie, which would keep public pages out of the page cache.
+    practices = Practice.objects.select_related("department__region", "source_fiche__kit")
+    practice = practices.published().filter(slug=slug).first()
+    if practice is None and request.user.has_perm("practices.view_practice"):
+        # Staff preview a practice at its public address before it is published.
+        practice = practices.not_deleted().filter(slug=slug).first()
+    if practice is None:
+        raise Http404("Pratique introuvable.")
     preview = not practice.is_public
     prefetch_related_objects([practice], "key_figures", "recognitions")
     through = Practice.levers.through.objects

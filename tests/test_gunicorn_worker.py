@@ -146,6 +146,6 @@ def test_the_shipped_gunicorn_conf_sets_what_docs_deploy_md_says():
         if name in config.settings:
             config.set(name, value)
     assert config.forwarded_allow_ips == []
-    assert config.timeout == 30
+    assert config.timeout == 60
     assert config.bind == ["127.0.0.1:8000"]
     assert config.worker_class_str == "sync"
