@@ -75,3 +75,28 @@ def test_a_duplicate_by_an_editor_is_a_draft_outside_the_bin():
     practice.refresh_from_db()
     copy = workflow.duplicate_as_draft(practice, make_staff(EDITORS))
     assert (copy.status, copy.published_at, copy.deleted_at) == (Practice.Status.DRAFT, None, None)
+
+
+def test_the_import_holds_through_the_guard_even_past_its_own_checks(monkeypatch):
+    import tablib
+
+    from practices.resources import PracticeResource
+
+    # As if import_instance's explanations were missing: the guard alone must refuse.
+    monkeypatch.setattr(workflow, "check_transition", lambda *args: None)
+    monkeypatch.setattr(workflow, "check_publication_date", lambda *args: None)
+    lever = make_lever(slug="marches-reserves")
+    practice = make_practice(levers=[lever], slug="alpha")
+    stored_date = practice.published_at
+    export = PracticeResource().export(queryset=Practice.objects.filter(pk=practice.pk))
+    exported = tablib.Dataset().load(export.export("csv"), format="csv")
+    values = dict(zip(exported.headers, exported[0], strict=True))
+    values.update(statut="archived", publiee_le="2030-01-01 10:00:00")
+    edited = tablib.Dataset(list(values.values()), headers=list(values))
+
+    result = PracticeResource().import_data(edited, user=make_staff(EDITORS))
+
+    assert result.has_validation_errors()
+    practice.refresh_from_db()
+    assert practice.status == Practice.Status.PUBLISHED
+    assert practice.published_at == stored_date
