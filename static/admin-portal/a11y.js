@@ -1,0 +1,104 @@
+// Accessible names for the admin's autocomplete widgets (select2, vendored by Django).
+// select2 builds its own combobox next to the hidden <select> and names neither it nor
+// its search field; RGAA (criterion 11.1) wants every field named. The <label> of the
+// original <select> gives the name. select2 rebuilds parts of its widget on each choice,
+// and inline formsets add rows at any time: a MutationObserver keeps up with both.
+(function () {
+  "use strict";
+
+  function labelFor(select) {
+    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    if (!label) {
+      return null;
+    }
+    if (!label.id) {
+      label.id = select.id + "_label";
+    }
+    return label;
+  }
+
+  function nameWidget(container) {
+    var select = container.previousElementSibling;
+    if (!select || select.tagName !== "SELECT") {
+      return;
+    }
+    var label = labelFor(select);
+    if (!label) {
+      return;
+    }
+    var name = label.textContent.replace(/\s*:\s*$/, "").trim();
+    var combobox = container.querySelector(".select2-selection[role=combobox]");
+    var rendered = container.querySelector(".select2-selection__rendered");
+    if (combobox) {
+      // The label, then the current choice (single selects render it in `rendered`).
+      var ids = [label.id];
+      if (rendered && rendered.id && combobox.classList.contains("select2-selection--single")) {
+        ids.push(rendered.id);
+      }
+      combobox.setAttribute("aria-labelledby", ids.join(" "));
+    }
+    if (rendered) {
+      // A read-only "textbox" inside the combobox is a second unnamed field for
+      // assistive technologies; it only displays the choice, which the combobox names.
+      rendered.removeAttribute("role");
+      rendered.removeAttribute("aria-readonly");
+      if (rendered.tagName === "UL") {
+        // Multiple choices: the « clear » cross is a <span> inside the <ul>.
+        rendered.setAttribute("role", "list");
+        Array.prototype.forEach.call(rendered.children, function (child) {
+          if (child.tagName !== "LI") {
+            child.setAttribute("role", "listitem");
+          }
+        });
+      }
+    }
+    container.querySelectorAll(".select2-search__field").forEach(function (field) {
+      field.setAttribute("aria-label", name + " : rechercher");
+    });
+  }
+
+  function nameAll(root) {
+    (root || document).querySelectorAll(".select2-container").forEach(nameWidget);
+  }
+
+  function nameOpenDropdown() {
+    // The dropdown is appended to <body>; its search field belongs to the open widget.
+    var open = document.querySelector(".select2-container--open:not(.select2-container--below):not(.select2-container--above), .select2-dropdown");
+    var opened = document.querySelector(".select2-container.select2-container--open .select2-selection[aria-labelledby]");
+    if (!open || !opened) {
+      return;
+    }
+    var name = opened.getAttribute("aria-labelledby").split(" ")[0];
+    var label = document.getElementById(name);
+    document.querySelectorAll(".select2-dropdown .select2-search__field").forEach(function (field) {
+      if (label) {
+        field.setAttribute("aria-label", label.textContent.replace(/\s*:\s*$/, "").trim() + " : rechercher");
+      }
+    });
+  }
+
+  var scheduled = false;
+  function schedule() {
+    if (scheduled) {
+      return;
+    }
+    scheduled = true;
+    window.requestAnimationFrame(function () {
+      scheduled = false;
+      nameAll();
+      nameOpenDropdown();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    nameAll();
+    new MutationObserver(function (mutations) {
+      for (var i = 0; i < mutations.length; i++) {
+        if (mutations[i].addedNodes.length) {
+          schedule();
+          return;
+        }
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+})();
