@@ -90,7 +90,54 @@
     });
   }
 
+  // A form sent back with errors: the note at the top lists each faulty field as a link
+  // to it and takes the focus, so that a screen reader announces it at once (RGAA 11.10,
+  // 11.11). Django already ties each error message to its field (aria-describedby).
+  function summariseErrors() {
+    var note = document.querySelector("#content .errornote");
+    if (!note) {
+      return;
+    }
+    var items = [];
+    document.querySelectorAll('.errorlist[id$="_error"]').forEach(function (list) {
+      var fieldId = list.id.slice(0, -"_error".length);
+      var field = document.getElementById(fieldId);
+      if (!field) {
+        return;
+      }
+      var label = document.querySelector('label[for="' + fieldId + '"]');
+      var name = field.getAttribute("aria-label") || (label ? label.textContent : fieldId);
+      var link = document.createElement("a");
+      link.href = "#" + fieldId;
+      link.textContent = name.replace(/\s*:\s*$/, "").trim() + " : " + list.textContent.trim();
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        // An autocomplete's <select> is hidden behind select2's own combobox.
+        var widget = field.nextElementSibling;
+        var combobox = widget && widget.classList.contains("select2-container")
+          ? widget.querySelector(".select2-selection") : null;
+        (combobox || field).focus();
+      });
+      var item = document.createElement("li");
+      item.appendChild(link);
+      items.push(item);
+    });
+    if (items.length) {
+      var list = document.createElement("ul");
+      list.className = "error-summary";
+      items.forEach(function (item) { list.appendChild(item); });
+      note.insertAdjacentElement("afterend", list);
+    }
+    note.setAttribute("tabindex", "-1");
+    // After the load event: Django's change_form.js (loaded async) focuses the form's
+    // first control on add pages, and must not take the focus back from the note.
+    window.addEventListener("load", function () {
+      note.focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    summariseErrors();
     nameAll();
     new MutationObserver(function (mutations) {
       for (var i = 0; i < mutations.length; i++) {
