@@ -62,31 +62,17 @@
   }
 
   function nameOpenDropdown() {
-    // The dropdown is appended to <body>; its search field belongs to the open widget.
-    var open = document.querySelector(".select2-container--open:not(.select2-container--below):not(.select2-container--above), .select2-dropdown");
-    var opened = document.querySelector(".select2-container.select2-container--open .select2-selection[aria-labelledby]");
-    if (!open || !opened) {
+    // A single select's search field lives in a dropdown appended to <body>.
+    var opened = document.querySelector(
+      ".select2-container--open .select2-selection[aria-labelledby]"
+    );
+    var label = opened && document.getElementById(opened.getAttribute("aria-labelledby").split(" ")[0]);
+    if (!label) {
       return;
     }
-    var name = opened.getAttribute("aria-labelledby").split(" ")[0];
-    var label = document.getElementById(name);
+    var name = label.textContent.replace(/\s*:\s*$/, "").trim() + " : rechercher";
     document.querySelectorAll(".select2-dropdown .select2-search__field").forEach(function (field) {
-      if (label) {
-        field.setAttribute("aria-label", label.textContent.replace(/\s*:\s*$/, "").trim() + " : rechercher");
-      }
-    });
-  }
-
-  var scheduled = false;
-  function schedule() {
-    if (scheduled) {
-      return;
-    }
-    scheduled = true;
-    window.requestAnimationFrame(function () {
-      scheduled = false;
-      nameAll();
-      nameOpenDropdown();
+      field.setAttribute("aria-label", name);
     });
   }
 
@@ -139,10 +125,12 @@
   document.addEventListener("DOMContentLoaded", function () {
     summariseErrors();
     nameAll();
+    // Observers run before the browser's next task: no moment without the names.
     new MutationObserver(function (mutations) {
       for (var i = 0; i < mutations.length; i++) {
         if (mutations[i].addedNodes.length) {
-          schedule();
+          nameAll();
+          nameOpenDropdown();
           return;
         }
       }
