@@ -9,14 +9,13 @@ import functools
 
 import django_filters
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import F
 from django.db.models.functions import Cast
 
 from levers.models import Lever
-from procurement_portal.page_cache import safe_cache_get, safe_cache_set
+from procurement_portal.page_cache import cached_for_content
 
 from .models import FIRST_YEAR, LAST_YEAR, Department, Practice, Region, Sector
 from .search import relevance
@@ -484,29 +483,26 @@ class PracticeFilter(django_filters.FilterSet):
         """[(facet, pk, slug or code, name, rank)] of every lever, sector, region and
         department, in one query at most per request: it both validates the filters (see
         KnownChoicesMixin) and labels the facets."""
-        if hasattr(self, "_references"):
-            return self._references
-        # They change only with the content: kept in the cache under its version when the
-        # page cache has read it for this request (never for editors).
-        version = getattr(self.request, "content_version", None)
-        key = f"facet-references:{version[0]}" if version else None
-        self._references = safe_cache_get(key) if key else None
-        if self._references is None:
-            parts = [
-                model.objects.annotate(
-                    facet=models.Value(facet),
-                    key=Cast("pk", models.CharField()),
-                    value=F("code" if model in (Region, Department) else "slug"),
-                    rank=F("position") if model in (Lever, Sector) else models.Value(0),
-                )
-                .order_by()
-                .values_list("facet", "key", "value", "name", "rank")
-                for facet, model in self.REFERENCE_FACETS.items()
-            ]
-            self._references = list(parts[0].union(*parts[1:], all=True))
-            if key:
-                safe_cache_set(key, self._references, settings.PAGE_CACHE_SECONDS)
+        if not hasattr(self, "_references"):
+            # They change only with the content: kept in the cache under its version.
+            self._references = cached_for_content(
+                self.request, "facet-references", self._query_reference_rows
+            )
         return self._references
+
+    def _query_reference_rows(self):
+        parts = [
+            model.objects.annotate(
+                facet=models.Value(facet),
+                key=Cast("pk", models.CharField()),
+                value=F("code" if model in (Region, Department) else "slug"),
+                rank=F("position") if model in (Lever, Sector) else models.Value(0),
+            )
+            .order_by()
+            .values_list("facet", "key", "value", "name", "rank")
+            for facet, model in self.REFERENCE_FACETS.items()
+        ]
+        return list(parts[0].union(*parts[1:], all=True))
 
     def _known_choices(self, facet):
         """{slug or code: instance} of one facet's choices, from _reference_rows()."""

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from levers.models import Lever
 from practices.models import (
-    ContentVersion,
     Department,
     KeyFigure,
     Partner,
@@ -26,6 +25,7 @@ from practices.models import (
     Sector,
 )
 from practices.text import fold
+from procurement_portal.invalidation import content_changed
 
 SLUG_PREFIX = "exemple-genere-"
 BATCH = 2000
@@ -123,12 +123,11 @@ class Command(BaseCommand):
             raise CommandError("--practices doit être positif ou nul.")
         with transaction.atomic():
             removed = clear_generated()
-            ContentVersion.objects.bump()
             if clear:
                 self.stdout.write(f"Pratiques générées supprimées : {removed}.")
                 return
+            # bulk_create() of practices makes cached pages stale (see invalidation).
             created = Generator(seed).create(practices)
-            ContentVersion.objects.bump()
         self.stdout.write(
             f"Pratiques générées : {created} (graine {seed}), remplaçant les {removed} précédentes."
         )
@@ -155,6 +154,7 @@ def clear_generated():
         through = getattr(Practice, field).through
         through.objects.filter(practice__in=practices)._raw_delete(through.objects.db)
     practices._raw_delete(practices.db)
+    content_changed()  # rows deleted without the ORM's signals
     return removed
 
 
