@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from levers.models import LegalBasis, Lever
 
+from .facets import FacetedResults
 from .filters import PracticeFilter
 from .models import Department, Partner, Practice, Region, Sector, with_counts
 from .text import fold
@@ -22,7 +23,7 @@ MULTI_VALUED = {"levier", "departement", "secteur", "type_collectivite"}
 
 
 class CountedPaginator(Paginator):
-    """A paginator told the number of results: the filter set counts them with the facets."""
+    """A paginator told the number of results: FacetedResults counts them with the facets."""
 
     def __init__(self, object_list, per_page, count, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -63,8 +64,10 @@ def practice_list(request):
     filterset = PracticeFilter(
         request.GET or None, queryset=Practice.objects.published(), request=request
     )
-    results = filterset.ranked(filterset.qs.for_cards(), request.GET.get("page"), PAGE_SIZE)
-    paginator = CountedPaginator(results, PAGE_SIZE, count=filterset.count())
+    faceted = FacetedResults(filterset, page=request.GET.get("page"), per_page=PAGE_SIZE)
+    paginator = CountedPaginator(
+        faceted.results(filterset.qs.for_cards()), PAGE_SIZE, count=faceted.total
+    )
     page_obj = paginator.get_page(request.GET.get("page"))
     active = filterset.active_filters() if filterset.is_bound else []
     feed_query = request.GET.copy()
@@ -72,7 +75,7 @@ def practice_list(request):
     context = {
         "filter": filterset,
         "form": filterset.form,
-        "facets": filterset.facets(),
+        "facets": faceted.facets(),
         "page_obj": page_obj,
         "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
         "practices": page_obj.object_list,
