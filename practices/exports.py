@@ -27,11 +27,12 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from procurement_portal.content_version import ContentVersion
 from procurement_portal.page_cache import query_parameters
 
 from .contribute import RATE_WINDOW_SECONDS, ProposalRateLimit
 from .filters import PracticeFilter
-from .models import ContentVersion, Practice
+from .models import Practice
 from .open_data import published_filterset
 from .text import to_spreadsheet_cell
 
