@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from levers.models import LegalBasis, Lever
 
 from .filters import PracticeFilter
+from .landscape import department_map
 from .models import Department, Partner, Practice, Region, Sector, with_counts
 from .text import fold
 
@@ -40,6 +41,8 @@ def home(request):
             "practices": sum(per_department.values()),
             "departments": len(per_department),
         },
+        # Names from the map's own data: the small map is one image, linked to /carte/.
+        "map": department_map(per_department, {}, lambda code, n: None, compact=True),
     }
     return render(request, "home.html", context)
 
@@ -187,11 +190,18 @@ def department_list(request):
     )
     # Alphabetical in French whatever the database collation: « Île-de-France » under I.
     departments = sorted(departments, key=lambda d: (fold(d.region.name), d.code))
-    return render(
-        request,
-        "practices/department_list.html",
-        {"departments": departments, "region_count": Region.objects.count()},
-    )
+    urls = {d.code: d.get_absolute_url() for d in departments}
+    context = {
+        "departments": departments,
+        "region_count": Region.objects.count(),
+        # Every shape links to its département's page, practices or not.
+        "map": department_map(
+            {d.code: d.n for d in departments},
+            {d.code: d.name for d in departments},
+            lambda code, n: urls[code],
+        ),
+    }
+    return render(request, "practices/department_list.html", context)
 
 
 @require_safe

@@ -41,6 +41,7 @@ TOLERANCE = 1.0
 MIN_ISLET_AREA = 12.0
 INSET_WIDTH = 400  # each overseas inset's box
 INSET_GAP = 40
+INSET_LABEL_BAND = 56  # top of each inset's box, left free for its name
 MARGIN = 10
 
 
@@ -189,11 +190,13 @@ class Command(BaseCommand):
             inner = 16  # padding inside the frame
             scale = min(
                 (box[2] - 2 * inner) / (px1 - px0),
-                (box[3] - 2 * inner) / (py1 - py0),
+                (box[3] - inner - INSET_LABEL_BAND) / (py1 - py0),
             )
-            # Centred in the box.
+            # Centred in the box, below its name.
             off_x = box[0] + (box[2] - (px1 - px0) * scale) / 2
-            off_y = box[1] + (box[3] - (py1 - py0) * scale) / 2
+            off_y = (
+                box[1] + INSET_LABEL_BAND + (box[3] - INSET_LABEL_BAND - (py1 - py0) * scale) / 2
+            )
             shapes[code] = [
                 [
                     [(off_x + (x - px0) * scale, off_y + (py1 - y) * scale) for x, y in r]
