@@ -168,7 +168,7 @@ def department_map(counts, names, link, *, compact=False):
             {
                 "code": code,
                 "name": name,
-                "d": department["d"],
+                "d": department["small" if compact else "d"],
                 "count": n,
                 "css": classes.get(n, "map-c0"),
                 "url": link(code, n),

@@ -217,7 +217,10 @@ def test_geometry_has_the_101_departments_of_the_database_under_150_kb(db):
     assert sorted(codes) == sorted(Department.objects.values_list("code", flat=True))
     assert {inset["code"] for inset in data["insets"]} == {"971", "972", "973", "974", "976"}
     assert sum(len(d["d"]) for d in data["departements"]) < 150 * 1024
-    assert all(re.fullmatch(r"(M-?\d+ -?\d+l[-\d ]+z)+", d["d"]) for d in data["departements"])
+    path = re.compile(r"(M-?\d+ -?\d+l[-\d ]+z)+")
+    assert all(path.fullmatch(d["d"]) and path.fullmatch(d["small"]) for d in data["departements"])
+    # The home page's small map weighs a third of the full one.
+    assert sum(len(d["small"]) for d in data["departements"]) < 40 * 1024
     names = dict(Department.objects.values_list("code", "name"))
     assert {d["code"]: d["name"] for d in data["departements"]} == names
 

@@ -39,6 +39,9 @@ LAMBERT93 = {"lat1": 44.0, "lat2": 49.0, "lat0": 46.5, "lon0": 3.0}
 MAINLAND_SCALE = 1 / 500
 TOLERANCE = 1.0
 MIN_ISLET_AREA = 12.0
+# The home page's small map: a coarser drawing, a third of the weight.
+SMALL_TOLERANCE = 4.0
+SMALL_MIN_ISLET_AREA = 200.0
 INSET_WIDTH = 400  # each overseas inset's box
 INSET_GAP = 40
 INSET_LABEL_BAND = 56  # top of each inset's box, left free for its name
@@ -215,7 +218,8 @@ class Command(BaseCommand):
                 }
             )
 
-        paths = self.simplify_and_write(shapes, features)
+        paths = self.simplified_paths(shapes, TOLERANCE, MIN_ISLET_AREA)
+        small = self.simplified_paths(shapes, SMALL_TOLERANCE, SMALL_MIN_ISLET_AREA)
         names = {f["properties"]["code"]: f["properties"]["nom"] for f in features}
         data = {
             "source": (
@@ -227,16 +231,21 @@ class Command(BaseCommand):
             "mainland_km": round(100 * 1000 * MAINLAND_SCALE),
             "insets": insets,
             "departements": [
-                {"code": code, "name": names[code], "d": paths[code]} for code in sorted(paths)
+                {"code": code, "name": names[code], "d": paths[code], "small": small[code]}
+                for code in sorted(paths)
             ],
         }
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(text + "\n", encoding="utf-8")
         size = sum(len(d["d"]) for d in data["departements"])
-        self.stdout.write(f"{output} : 101 départements, tracés {size / 1024:.0f} Ko.")
+        size_small = sum(len(d["small"]) for d in data["departements"])
+        self.stdout.write(
+            f"{output} : 101 départements, tracés {size / 1024:.0f} Ko "
+            f"(petite carte : {size_small / 1024:.0f} Ko)."
+        )
 
-    def simplify_and_write(self, shapes, features):
+    def simplified_paths(self, shapes, tolerance, min_islet_area):
         """{code: SVG path data}, each border between two départements simplified once."""
         # Which départements use each vertex (exact input coordinates: shared borders share
         # their vertices in Admin Express). Projected points keep that identity.
@@ -254,7 +263,7 @@ class Command(BaseCommand):
             canonical = run[::-1] if reverse else run
             key = (canonical[0], canonical[-1], len(canonical), canonical[len(canonical) // 2])
             if key not in simplified_runs:
-                simplified_runs[key] = douglas_peucker(canonical, TOLERANCE)
+                simplified_runs[key] = douglas_peucker(canonical, tolerance)
             result = simplified_runs[key]
             return result[::-1] if reverse else result
 
@@ -267,12 +276,12 @@ class Command(BaseCommand):
                 kept_polys.append((ring_area(outer), poly))
             largest = max(area for area, _ in kept_polys)
             for area, poly in kept_polys:
-                if area < MIN_ISLET_AREA and area != largest:
+                if area < min_islet_area and area != largest:
                     continue
                 for ring in poly:
                     ring = ring[:-1] if ring[0] == ring[-1] else ring
                     simple = self.simplify_ring(ring, users, simplify_run)
-                    if len(simple) >= 3 and (ring_area(simple) >= MIN_ISLET_AREA / 4):
+                    if len(simple) >= 3 and (ring_area(simple) >= min_islet_area / 4):
                         rings_out.append(simple)
             paths[code] = "".join(self.path_data(ring) for ring in rings_out)
         return paths
