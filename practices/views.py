@@ -228,6 +228,9 @@ def robots_txt(request):
         "Disallow: /admin/",
         # Filtered lists are endless combinations of the same practices.
         "Disallow: /pratiques/?",
+        "Disallow: /carte/?",
+        "Disallow: /statistiques/?",
+        "Disallow: /statistiques/export.csv",
         f"Sitemap: {sitemap}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

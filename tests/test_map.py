@@ -208,6 +208,13 @@ def test_list_page_links_to_the_map_and_statistics_with_its_filters(client, cont
     assert '<a href="/statistiques/?levier=clauses-sociales">Statistiques</a>' in body
 
 
+def test_unfiltered_pages_are_in_the_sitemap_and_filtered_ones_not_crawled(client, db):
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "/carte/</loc>" in sitemap and "/statistiques/</loc>" in sitemap
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /carte/?" in robots and "Disallow: /statistiques/?" in robots
+
+
 # The geometry ---------------------------------------------------------------------------
 
 
