@@ -251,7 +251,7 @@ def _series(title, parameter, counts, labels, query, ordered_by_count=True):
         percent = 85 * row["value"] / top
         row["percent"] = f"{percent:.1f}"
         row["value_x"] = f"{percent + 1:.1f}"
-    return {"title": title, "parameter": parameter, "rows": rows, "slug": parameter}
+    return {"title": title, "parameter": parameter, "rows": rows}
 
 
 def statistics(filterset, query):
@@ -280,10 +280,14 @@ def statistics(filterset, query):
 
     labels = _labels()
 
-    def labelled(tag):
-        rows = sorted(((rank, name, key, value) for (t, key), (name, value, rank) in labels.items()
-                       if t == tag), key=lambda row: (row[0], fold(row[1])))  # fmt: skip
-        return [(key, name, value) for _, name, key, value in rows]
+    def labelled(kind):
+        """[(key, name, slug or code)] of one kind, in its reference order (position, name)."""
+        rows = [
+            (rank, fold(name), key, name, value)
+            for (tag, key), (name, value, rank) in labels.items()
+            if tag == kind
+        ]
+        return [(key, name, value) for _, _, key, name, value in sorted(rows)]
 
     # A practice counts in every year from its start to its end, or to this year.
     this_year = timezone.localdate().year
