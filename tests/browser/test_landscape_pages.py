@@ -59,7 +59,7 @@ def test_shapes_have_accessible_names_with_their_counts(page, site):
     expect(page.get_by_role("img", name="Guadeloupe (971) : aucune pratique")).to_have_count(1)
     mayotte = page.get_by_role("link", name="Mayotte (976) : 1 pratique")
     expect(mayotte).to_have_attribute("href", "/pratiques/?departement=976")
-    expect(page.get_by_role("group", name="Pratiques par département")).to_have_count(1)
+    expect(page.locator("svg[aria-labelledby=carte-titre]")).to_have_count(1)
 
 
 def test_a_coloured_department_leads_to_its_practices(page, site):
