@@ -12,15 +12,13 @@ import json
 import math
 from pathlib import Path
 
-from django.db.models import CharField, Count, F, Sum, Value
+from django.db.models import CharField, Count, Sum, Value
 from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.utils import timezone
 
-from levers.models import Lever
-
 from .filters import PracticeFilter
-from .models import KeyFigure, Practice, Region, Sector
+from .models import KeyFigure, Practice
 from .text import fold
 
 MAP_FILE = Path(__file__).resolve().parent / "data" / "departements.svg.json"
@@ -83,35 +81,6 @@ def valid_query(filterset):
     return query
 
 
-def describe_filters(filterset):
-    """[« Levier : Commerce équitable », …]: the valid filters in use, for a sentence."""
-    data = getattr(filterset.form, "cleaned_data", {}) or {}
-    labels = {
-        "levier": "Levier",
-        "departement": "Département",
-        "region": "Région",
-        "secteur": "Secteur",
-        "type_collectivite": "Collectivité",
-    }
-    described = []
-    if (data.get("q") or "").strip():
-        described.append(f"Recherche : « {data['q'].strip()} »")
-    for name, label in labels.items():
-        value = data.get(name)
-        items = value if isinstance(value, list | tuple) else [value] if value else []
-        for item in items:
-            if name == "type_collectivite":
-                text = Practice.AuthorityType(item).label
-            elif name == "departement":
-                text = f"{item.name} ({item.code})"
-            else:
-                text = item.name
-            described.append(f"{label} : {text}")
-    if data.get("annee") is not None:
-        described.append(f"Année : {int(data['annee'])}")
-    return described
-
-
 def list_url(query, **replace):
     """/pratiques/?<query> with each of `replace`'s parameters set to that one value."""
     params = query.copy()
@@ -147,10 +116,11 @@ def _palette_index(position, classes):
     return 1 + round(position * (MAX_CLASSES - 1) / (classes - 1))
 
 
-def department_map(counts, names, link, *, compact=False):
+def department_map(counts, labels, link, *, compact=False):
     """What templates/practices/_department_map.html draws.
 
-    counts: {code: practices}; names: {code: name}; link(code, n): URL or None (no link).
+    counts: {code: practices}; labels: {code: "Ille-et-Vilaine (35)"} (missing ones are
+    made from the map's own names); link(code, n): URL or None (no link).
     `compact` (home page): one image, no per-shape names in the accessibility tree.
     """
     data = geometry()
@@ -163,16 +133,16 @@ def department_map(counts, names, link, *, compact=False):
     for department in data["departements"]:
         code = department["code"]
         n = counts.get(code, 0)
-        name = names.get(code) or department["name"]
+        label = labels.get(code) or f"{department['name']} ({code})"
         shapes.append(
             {
                 "code": code,
-                "name": name,
+                "name": label,
                 "d": department["small" if compact else "d"],
                 "count": n,
                 "css": classes.get(n, "map-c0"),
                 "url": link(code, n),
-                "label": f"{name} ({code}) : {practices_label(n)}",
+                "label": f"{label} : {practices_label(n)}",
             }
         )
     legend = [{"css": "map-c0", "label": "Aucune pratique"}]
@@ -180,8 +150,8 @@ def department_map(counts, names, link, *, compact=False):
         text = practices_label(low) if low == high else f"{low} à {high} pratiques"
         css = f"map-c{_palette_index(position, len(ranges))}"
         legend.append({"css": css, "label": text[0].upper() + text[1:]})
-    names_by_code = {d["code"]: names.get(d["code"]) or d["name"] for d in data["departements"]}
-    insets = [dict(inset, name=names_by_code[inset["code"]]) for inset in data["insets"]]
+    names = {d["code"]: d["name"] for d in data["departements"]}
+    insets = [dict(inset, name=names[inset["code"]]) for inset in data["insets"]]
     return {
         "width": data["width"],
         "height": data["height"],
@@ -215,25 +185,18 @@ def _grouped(queryset, tag, field, second=None):
     )
 
 
-def _labels():
-    """{(kind, key): (name, slug or code, rank)} of levers, sectors and regions, in one query."""
-    parts = [
-        model.objects.annotate(
-            tag=Value(tag, output_field=CharField()),
-            key=Cast("pk", CharField()),
-            value=F(value),
-            rank=F("position") if model is not Region else Value(0),
-        )
-        .order_by()
-        .values_list("tag", "key", "name", "value", "rank")
-        for tag, model, value in (
-            ("levier", Lever, "slug"),
-            ("secteur", Sector, "slug"),
-            ("region", Region, "code"),
-        )
-    ]
-    rows = parts[0].union(*parts[1:], all=True)
-    return {(tag, key): (name, value, rank) for tag, key, name, value, rank in rows}
+def _labels(filterset):
+    """{(kind, key): (name, slug or code, rank)} of levers, sectors and regions, keyed as the
+    counts are (primary key as text), from the filter set's choices (no query of their own
+    once the filters are validated)."""
+    labels = {}
+    slugs = filterset.choice_slugs()
+    choices = filterset.choice_labels()
+    for kind in ("levier", "secteur", "region"):
+        key_by_slug = {slug: key for key, slug in slugs[kind].items()}
+        for rank, (slug, name) in enumerate(choices[kind]):
+            labels[(kind, key_by_slug[slug])] = (name, slug, rank)
+    return labels
 
 
 def _series(title, parameter, counts, labels, query, ordered_by_count=True):
@@ -257,7 +220,8 @@ def _series(title, parameter, counts, labels, query, ordered_by_count=True):
 def statistics(filterset, query):
     """The statistics page's series and key figures for the filter set's practices.
 
-    Three queries: the counts (one UNION ALL of grouped counts), the labels, the key figures.
+    Two queries: the counts (one UNION ALL of grouped counts) and the key figures; the labels
+    are the filter set's (one query, cached under the content version by the page cache).
     """
     practices = filterset.qs.order_by()
     parts = [
@@ -278,16 +242,16 @@ def statistics(filterset, query):
     if not total:
         return {"total": 0, "series": [], "figures": []}
 
-    labels = _labels()
+    labels = _labels(filterset)
 
     def labelled(kind):
-        """[(key, name, slug or code)] of one kind, in its reference order (position, name)."""
+        """[(key, name, slug or code)] of one kind, in the filters' order."""
         rows = [
-            (rank, fold(name), key, name, value)
+            (rank, key, name, value)
             for (tag, key), (name, value, rank) in labels.items()
             if tag == kind
         ]
-        return [(key, name, value) for _, _, key, name, value in sorted(rows)]
+        return [(key, name, value) for _, key, name, value in sorted(rows)]
 
     # A practice counts in every year from its start to its end, or to this year.
     this_year = timezone.localdate().year

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_safe
 
 from . import landscape
 from .exports import BOM, Echo, _cell
-from .models import Department
 from .open_data import invalid_parameters
 
 
@@ -16,24 +15,26 @@ def _filters_context(filterset, query):
     return {
         "form": filterset.form,
         "has_errors": bool(filterset.errors),
-        "filters": landscape.describe_filters(filterset),
+        "filters": [label for _, _, label in filterset.active_filters()],
         "query": query.urlencode(),
     }
 
 
 @require_safe
 def practice_map(request):
-    """At most five queries: page cache, filter choices, counts, département names."""
+    """At most five queries: page cache, filter choices (labels too), counts."""
     filterset = landscape.filterset_for(request)
     query = landscape.valid_query(filterset)
+    # Not the list's facet counts, which count each département without the département
+    # filter itself: the map shows the matching practices.
     counts = filterset.qs.order_by().count_by("department")
-    names = dict(Department.objects.values_list("code", "name"))
+    labels = dict(filterset.choice_labels()["departement"])
 
     def link(code, n):
         return landscape.list_url(query, departement=code) if n else None
 
     context = {
-        "map": landscape.department_map(counts, names, link),
+        "map": landscape.department_map(counts, labels, link),
         "total": sum(counts.values()),
         **_filters_context(filterset, query),
     }

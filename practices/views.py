@@ -152,7 +152,7 @@ def department_list(request):
         # Every shape links to its département's page, practices or not.
         "map": department_map(
             {d.code: d.n for d in departments},
-            {d.code: d.name for d in departments},
+            {d.code: str(d) for d in departments},
             lambda code, n: urls[code],
         ),
     }
