@@ -29,6 +29,7 @@ from .models import (
     Recognition,
     Region,
     Sector,
+    unique_practice_slug,
 )
 from .resources import PracticeResource
 
@@ -142,7 +143,7 @@ class PracticeAdminForm(forms.ModelForm):
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if self.save_as_new:
-            return workflow.unique_slug(slug)
+            return unique_practice_slug(slug, suffix="copie")
         return slug
 
     def clean(self):
@@ -161,10 +162,9 @@ class PracticeAdminForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error("status", error)
         if "published_at" in self.fields and "published_at" in cleaned:
-            if status == Practice.Status.PUBLISHED and cleaned["published_at"] is None:
-                # First publication: now; later ones keep the first date.
-                cleaned["published_at"] = old_date or timezone.now()
-                self.instance.published_at = cleaned["published_at"]
+            cleaned["published_at"] = Practice.publication_date(
+                status, cleaned["published_at"], first_published=old_date
+            )
             try:
                 workflow.check_publication_date(self.user, old_date, cleaned["published_at"])
             except ValidationError as error:

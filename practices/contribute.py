@@ -24,17 +24,14 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_http_methods
 
 from levers.models import Lever
+from procurement_portal.forms import PublicForm
+from procurement_portal.links import absolute_url
 from procurement_portal.security import client_ip
 
 from .models import FIRST_YEAR, LAST_YEAR, Contribution, Department, KeyFigure, Practice, Sector
-from .text import CONTROL_CHARS
 
 logger = logging.getLogger(__name__)
 
-CONTROL_CHARS_MESSAGE = (
-    "Ce champ contient des caractères invisibles non autorisés (caractère nul ou de "
-    "contrôle), souvent issus d'un copier-coller. Retapez le texte puis renvoyez le formulaire."
-)
 LINE_BREAK = re.compile(r"[\r\n]")
 MAX_LINKS = 5
 LINK_MAX_LENGTH = 500
@@ -48,11 +45,6 @@ AUTOCOMPLETE = {
     "contributor_email": "email",
     "title": "off",
 }
-
-
-def _has_control_characters(raw):
-    values = raw if isinstance(raw, list | tuple) else [raw]
-    return any(isinstance(v, str) and CONTROL_CHARS.search(v) for v in values)
 
 
 def reject_line_breaks(value):
@@ -78,33 +70,6 @@ class TextField(forms.CharField):
             self.validators.append(reject_line_breaks)
 
 
-def _guarded(clean):
-    def clean_without_control_characters(value):
-        if _has_control_characters(value):
-            raise ValidationError(CONTROL_CHARS_MESSAGE, code="control_characters")
-        return clean(value)
-
-    return clean_without_control_characters
-
-
-class RejectControlCharactersMixin:
-    """Every field's raw value is checked for NUL and control characters first.
-
-    They get one clear message, whatever the field, and never reach a query (PostgreSQL
-    refuses NUL outright): the check runs before the field's own cleaning, which for a
-    choice of department or lever queries the database.
-    """
-
-    exempt_from_control_check = ()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # self.fields holds this form's own copies: wrapping them changes no other form.
-        for name, field in self.fields.items():
-            if name not in self.exempt_from_control_check:
-                field.clean = _guarded(field.clean)
-
-
 class FrenchDecimalField(forms.DecimalField):
     """Accepts « 1 234,5 » as well as « 1234.5 »."""
 
@@ -112,13 +77,6 @@ class FrenchDecimalField(forms.DecimalField):
         if isinstance(value, str):
             value = re.sub(r"[\s\u00a0\u202f]", "", value).replace(",", ".")
         return super().to_python(value)
-
-
-class PublicForm(RejectControlCharactersMixin, forms.Form):
-    def __init__(self, *args, **kwargs):
-        # Labels are followed by their field, not by a colon.
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class ProposalForm(PublicForm):
@@ -436,22 +394,16 @@ def too_many_requests(request):
 # Notifications --------------------------------------------------------------------
 
 
-def _absolute(request, path):
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
-
-
 def _admin_url(request, contribution):
     for name, pk in (
         ("admin:practices_contribution_change", contribution.pk),
         ("admin:practices_practice_change", contribution.practice_id),
     ):
         try:
-            return _absolute(request, reverse(name, args=[pk]))
+            return absolute_url(request, reverse(name, args=[pk]))
         except NoReverseMatch:
             continue
-    return _absolute(request, "/admin/")
+    return absolute_url(request, "/admin/")
 
 
 def _send(message, what, contribution):
@@ -482,8 +434,8 @@ def notify(request, contribution):
         "sectors": [sector.name for sector in practice.sectors.all()],
         "key_figures": list(practice.key_figures.all()),
         "admin_url": _admin_url(request, contribution),
-        "site_url": _absolute(request, "/"),
-        "open_data_url": _absolute(request, reverse("practices:open_data")),
+        "site_url": absolute_url(request, "/"),
+        "open_data_url": absolute_url(request, reverse("practices:open_data")),
         "retention_months": settings.PORTAL_CONTRIBUTION_RETENTION_MONTHS,
         "privacy_email": settings.PORTAL_PRIVACY_EMAIL,
     }

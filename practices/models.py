@@ -444,13 +444,19 @@ class Practice(models.Model):
             and self.published_at <= timezone.now()
         )
 
+    @classmethod
+    def publication_date(cls, status, date, first_published=None):
+        """The first-publication rule, for every way of publishing (save, admin form and
+        actions, import): a published practice without a date is dated from its first
+        publication (`first_published`, as saved) or now; a date given is kept."""
+        if status == cls.Status.PUBLISHED and date is None:
+            return first_published or timezone.now()
+        return date
+
     def publish(self, when=None):
-        """Mark as published; the first publication date is kept on later re-publications."""
+        """Mark as published, at `when` or at its first publication date if it has one."""
         self.status = self.Status.PUBLISHED
-        if when is not None:
-            self.published_at = when
-        elif self.published_at is None:
-            self.published_at = timezone.now()
+        self.published_at = self.publication_date(self.status, when or self.published_at)
 
     def unpublish(self):
         self.status = self.Status.ARCHIVED
@@ -458,8 +464,7 @@ class Practice(models.Model):
     def save(self, *args, search_text=True, **kwargs):
         """Save; `search_text=False` when the caller refreshes it after saving the
         relations (the admin), so that it is built once."""
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.published_at = self.publication_date(self.status, self.published_at)
         if search_text:
             self.search_text = self.build_search_text(include_relations=self.pk is not None)
         super().save(*args, **kwargs)
@@ -578,14 +583,17 @@ class Recognition(models.Model):
         return self.title
 
 
-# Fixed paths under /pratiques/ that a generated slug must not shadow.
+# Paths under /pratiques/ that are not practices (the feed, the CSV export, the
+# proposal form): a generated slug must not shadow them.
 RESERVED_PRACTICE_SLUGS = frozenset({"flux", "export-csv", "proposer"})
 
 
-def unique_practice_slug(title, max_length=200):
-    """titre, titre-2, titre-3…: a slug from the title that no practice (even deleted) uses."""
+def unique_practice_slug(text, suffix="", max_length=200):
+    """A slug no practice uses (deleted ones included) from `text`, then `suffix`:
+    titre, titre-2, titre-3… or titre-copie, titre-copie-2…"""
     # "l'entretien" gives "l-entretien", not "lentretien".
-    stem = slugify(fold(title).replace("'", " "))[: max_length - 6].strip("-") or "pratique"
+    stem = slugify(fold(text).replace("'", " "))[: max_length - 6 - len(suffix)].strip("-")
+    stem = "-".join(part for part in (stem or "pratique", suffix) if part)
     taken = set(Practice.objects.filter(slug__startswith=stem).values_list("slug", flat=True))
     taken |= RESERVED_PRACTICE_SLUGS
     candidate, n = stem, 1

@@ -19,8 +19,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from practices.contribute import CONTROL_CHARS_MESSAGE, ProposalRateLimit
+from practices.contribute import ProposalRateLimit
 from practices.models import Contribution, Practice, unique_practice_slug
+from procurement_portal.forms import CONTROL_CHARS_MESSAGE
 
 from .factories import make_lever, make_practice, make_sector
 
