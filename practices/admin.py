@@ -423,11 +423,15 @@ class PracticeAdmin(
 class KeyFigureAdmin(EditorFormDefaults, SimpleHistoryAdmin):
     """Figures are edited inside their practice; this list is for finding them across all."""
 
-    list_display = ["label", "display_value", "unit", "period", "practice"]
+    list_display = ["label", "french_value", "unit", "period", "practice"]
     list_filter = ["unit"]
     search_fields = ["label", "practice__title"]
     autocomplete_fields = ["practice"]
     list_select_related = ["practice"]
+
+    @admin.display(description="valeur", ordering="value")
+    def french_value(self, obj):
+        return obj.display_value
 
 
 @admin.register(Recognition)

@@ -27,6 +27,7 @@ from levers.models import Lever
 from procurement_portal.security import client_ip
 
 from .models import FIRST_YEAR, LAST_YEAR, Contribution, Department, KeyFigure, Practice, Sector
+from .numbers import FrenchDecimalField
 from .text import CONTROL_CHARS
 
 logger = logging.getLogger(__name__)
@@ -103,15 +104,6 @@ class RejectControlCharactersMixin:
         for name, field in self.fields.items():
             if name not in self.exempt_from_control_check:
                 field.clean = _guarded(field.clean)
-
-
-class FrenchDecimalField(forms.DecimalField):
-    """Accepts « 1 234,5 » as well as « 1234.5 »."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = re.sub(r"[\s\u00a0\u202f]", "", value).replace(",", ".")
-        return super().to_python(value)
 
 
 class PublicForm(RejectControlCharactersMixin, forms.Form):
@@ -324,10 +316,8 @@ class KeyFigureForm(PublicForm):
         min_value=Decimal(0),
         max_digits=14,
         decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        help_text="Un nombre, par exemple 913 ou 12,5.",
+        help_text="Un nombre, par exemple 913, 12,5 ou 350 000.",
         error_messages={
-            "invalid": "Indiquez un nombre, par exemple 913 ou 12,5.",
             "min_value": "Un chiffre clé ne peut pas être négatif.",
             "max_digits": "Ce nombre est trop grand.",
             "max_decimal_places": "Deux chiffres après la virgule au plus.",

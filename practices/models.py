@@ -18,6 +18,7 @@ from levers.models import (
     SlugNaturalKeyManager,
 )
 
+from .numbers import format_french_decimal
 from .text import fold
 
 FIRST_YEAR = 1990
@@ -537,7 +538,7 @@ class KeyFigure(PublicContent):
         max_digits=14,
         decimal_places=2,
         validators=[MinValueValidator(0)],
-        help_text="Nombre seul, sans unité ni espace.",
+        help_text="Nombre seul, sans unité, écrit à la française : 913, 12,5 ou 350 000,50.",
     )
     unit = models.CharField(
         "unité", max_length=40, blank=True, help_text="Ex. « € », « % », « collèges »."
@@ -569,12 +570,7 @@ class KeyFigure(PublicContent):
 
     @property
     def display_value(self):
-        value = self.value.normalize() if self.value is not None else ""
-        if value == "":
-            return ""
-        if value == value.to_integral():
-            return f"{int(value):,}".replace(",", "\u202f")
-        return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+        return format_french_decimal(self.value)
 
 
 class Recognition(PublicContent):

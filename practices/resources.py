@@ -6,7 +6,6 @@ department by its INSEE code. An import applies entirely or not at all.
 """
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -17,6 +16,7 @@ from levers.models import Fiche, Lever
 
 from . import workflow
 from .models import Department, KeyFigure, Partner, Practice, Sector
+from .numbers import format_french_decimal, parse_french_decimal
 
 LIST_SEPARATOR = ","
 FIGURE_SEPARATOR = " | "
@@ -152,7 +152,7 @@ class KeyFiguresField(fields.Field):
             return ""
         return "\n".join(
             FIGURE_SEPARATOR.join(
-                [f.label, format(f.value.normalize(), "f"), f.unit, f.period]
+                [f.label, format_french_decimal(f.value, thousands=" "), f.unit, f.period]
             ).rstrip(" |")
             for f in obj.key_figures.all()
         )
@@ -174,13 +174,13 @@ class KeyFiguresField(fields.Field):
             parts += [""] * (4 - len(parts))
             label, value, unit, period = parts[:4]
             try:
-                amount = Decimal(value.replace("\u202f", "").replace(" ", "").replace(",", "."))
-            except InvalidOperation:
+                amount = parse_french_decimal(value)
+            except ValidationError as error:
                 raise ValueError(
-                    f"Chiffre clé n°{number} : « {value} » n'est pas un nombre "
+                    f"Chiffre clé n°{number} : {error.messages[0]} "
                     "(format : libellé | valeur | unité | période)."
                 ) from None
-            if not label or amount < 0:
+            if not label or amount is None or amount < 0:
                 raise ValueError(
                     f"Chiffre clé n°{number} : il faut un libellé et une valeur positive."
                 )

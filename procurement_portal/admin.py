@@ -7,6 +7,8 @@ from django.utils.html import format_html
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.utils import get_m2m_reverse_field_name
 
+from practices.numbers import FrenchDecimalField
+
 
 class EditorFormDefaults:
     """ModelAdmin/inline mixin: form defaults that suit editors (help texts live on the models)."""
@@ -15,6 +17,9 @@ class EditorFormDefaults:
         if isinstance(db_field, models.URLField):
             # Editors paste bare domains; the web is https now (Django 6 default).
             kwargs.setdefault("assume_scheme", "https")
+        if isinstance(db_field, models.DecimalField):
+            # « 12,5 » and « 350 000,50 » read the French way, whatever the browser's locale.
+            kwargs.setdefault("form_class", FrenchDecimalField)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
