@@ -31,6 +31,7 @@ from .models import (
     Sector,
 )
 from .resources import PracticeResource
+from .revisions_admin import ReviewedChanges
 
 admin.site.site_header = "Commande publique responsable — administration"
 admin.site.site_title = "Commande publique responsable — administration"
@@ -174,7 +175,11 @@ class PracticeAdminForm(forms.ModelForm):
 
 @admin.register(Practice)
 class PracticeAdmin(
-    EditorFormDefaults, HistoryRevertsRelations, ImportExportModelAdmin, SimpleHistoryAdmin
+    ReviewedChanges,
+    EditorFormDefaults,
+    HistoryRevertsRelations,
+    ImportExportModelAdmin,
+    SimpleHistoryAdmin,
 ):
     form = PracticeAdminForm
     export_form_class = ExportForm
@@ -279,12 +284,14 @@ class PracticeAdmin(
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Levers, sectors, partners and figures are searched too; they exist only now.
-        form.instance.refresh_search_text()
+        if not getattr(request, "revision_submitted", False):
+            # Levers, sectors, partners and figures are searched too; they exist only now.
+            form.instance.refresh_search_text()
 
     def response_change(self, request, obj):
-        # Also reached by the history « revert » form, which skips save_related().
-        obj.refresh_search_text()
+        if not getattr(request, "revision_submitted", False):
+            # Also reached by the history « revert » form, which skips save_related().
+            obj.refresh_search_text()
         return super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -403,6 +410,7 @@ class PracticeAdmin(
         description="Mettre à la corbeille les pratiques sélectionnées", permissions=["delete"]
     )
     def trash_selected(self, request, queryset):
+        queryset = self.without_open_revisions(request, queryset)
         self.delete_queryset(request, queryset)
         self.message_user(
             request,

@@ -766,3 +766,8 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"Version {self.version}"
+
+
+# Pending revisions of published practices live in their own module; importing them
+# here registers their model with the app.
+from .revisions import PracticeRevision  # noqa: E402, F401

@@ -25,7 +25,8 @@ def change_url(practice):
 
 def test_an_admin_change_is_recorded_with_who_and_what(client):
     practice = make_practice(levers=[make_lever()], title="Avant")
-    editor = make_staff(EDITORS, username="claire")
+    # A Responsable: an Éditeur's change to a published practice waits for review.
+    editor = make_staff(PUBLISHERS, username="claire")
     client.force_login(editor)
     client.post(change_url(practice), practice_admin_form_data(practice, title="Après"))
     latest = practice.history.first()
