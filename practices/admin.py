@@ -31,6 +31,7 @@ from .models import (
     Sector,
 )
 from .resources import PracticeResource
+from .review_queue import AuthorFilter, ScheduledFilter
 from .revisions_admin import ReviewedChanges
 
 admin.site.site_header = "Commande publique responsable — administration"
@@ -199,6 +200,8 @@ class PracticeAdmin(
     list_filter = [
         DeletedFilter,
         "status",
+        ScheduledFilter,
+        AuthorFilter,
         "levers",
         "authority_type",
         "department__region",
