@@ -312,6 +312,32 @@ def send_back(revision, user, comment):
     return revision
 
 
+def preview(practice, revision):
+    """Put the revision's content on `practice` in memory, for the staff preview of its
+    public page; returns its relations and inline rows, unsaved, by name."""
+    data = revision.data
+    for name in FIELDS:
+        if name in RELATIONS:
+            continue
+        if name in FOREIGN_KEYS:
+            related = FOREIGN_KEYS[name].objects.filter(pk=data.get(name)).first()
+            if getattr(practice, f"{name}_id") != data.get(name):
+                setattr(practice, name, related)
+        else:
+            setattr(practice, name, data.get(name))
+    related = {
+        name: model.objects.filter(pk__in=data.get(name, [])) for name, model in RELATIONS.items()
+    }
+    for name, (model, columns) in INLINES.items():
+        related[name] = [
+            model(practice=practice, **{c: row.get(c) for c in columns})
+            for row in data.get(name, [])
+        ]
+    for figure in related["key_figures"]:
+        figure.value = Decimal(figure.value)
+    return related
+
+
 # Differences ---------------------------------------------------------------------
 
 _WORDS = re.compile(r"\s+|[^\s]+")

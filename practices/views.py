@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from levers.models import LegalBasis, Lever
 
+from . import revisions
 from .filters import PracticeFilter
 from .models import Department, Partner, Practice, Region, Sector, with_counts
 from .text import fold
@@ -175,7 +176,19 @@ def practice_detail(request, slug):
         ),
     )
     _prefetch_sectors_and_partners(practice)
-    context = {"practice": practice, "preview": preview, "related": related}
+    revision = None
+    if request.GET.get("revision") and request.user.has_perm("practices.view_practice"):
+        # Staff preview a pending revision at the public address (noindex, banner).
+        revision = revisions.open_revision(practice)
+    if revision is not None:
+        preview = True
+        for name, objects in revisions.preview(practice, revision).items():
+            if name == "levers":
+                objects = objects.prefetch_related(
+                    Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("position"))
+                )
+            _set_prefetched(practice, name, objects)
+    context = {"practice": practice, "preview": preview, "related": related, "revision": revision}
     return render(request, "practices/practice_detail.html", context)
 
 

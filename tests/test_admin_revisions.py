@@ -232,3 +232,28 @@ def test_the_review_page_keeps_to_its_query_budget(
     client.force_login(publisher)
     with django_assert_max_num_queries(20):
         assert client.get(review_url(practice)).status_code == 200
+
+
+def test_staff_preview_the_pending_revision_on_the_public_page(client, practice, editor):
+    client.force_login(editor)
+    new_lever = make_lever(name="Marchés réservés")
+    edit(
+        client,
+        practice,
+        title="Titre proposé",
+        levers=[new_lever.pk],
+        **{"key_figures-0-value": "1 200,5"},
+    )
+    page = unescape(client.get(practice.get_absolute_url() + "?revision=1").content.decode())
+    assert "Révision en relecture — non publiée." in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert "Titre proposé" in page and "Marchés réservés" in page
+    assert "1\u202f200,50" in page
+    # Without the parameter, staff see the published version too.
+    page = unescape(client.get(practice.get_absolute_url()).content.decode())
+    assert "Titre publié" in page and "Titre proposé" not in page
+    client.logout()
+    page = public_text(client, practice)
+    assert "Titre proposé" not in page and "non publiée" not in page
+    response = client.get(practice.get_absolute_url() + "?revision=1")
+    assert "Titre proposé" not in unescape(response.content.decode())
