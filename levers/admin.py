@@ -4,7 +4,6 @@ from pathlib import PurePosixPath
 
 from django.contrib import admin
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
 from procurement_portal.admin import (
     EditorFormDefaults,
@@ -12,6 +11,7 @@ from procurement_portal.admin import (
     in_default_order,
     public_link,
 )
+from procurement_portal.admin_history import FrenchHistoryAdmin
 
 from .models import Fiche, Kit, LegalBasis, Lever, Resource
 
@@ -41,7 +41,7 @@ class FicheResourceInline(LeverResourceInline):
 
 
 @admin.register(Lever)
-class LeverAdmin(EditorFormDefaults, SimpleHistoryAdmin):
+class LeverAdmin(EditorFormDefaults, FrenchHistoryAdmin):
     list_display = ["name", "family", "position", "practice_count", "view_on_site_link"]
     list_editable = ["position"]
     list_filter = ["family"]
@@ -65,7 +65,7 @@ class LeverAdmin(EditorFormDefaults, SimpleHistoryAdmin):
 
 
 @admin.register(LegalBasis)
-class LegalBasisAdmin(EditorFormDefaults, SimpleHistoryAdmin):
+class LegalBasisAdmin(EditorFormDefaults, FrenchHistoryAdmin):
     list_display = ["code", "title", "source", "lever", "valid_from", "valid_until"]
     list_filter = ["lever", "source"]
     search_fields = ["code", "title", "description", "lever__name"]
@@ -89,7 +89,7 @@ class KitAdmin(EditorFormDefaults, admin.ModelAdmin):
 
 
 @admin.register(Fiche)
-class FicheAdmin(EditorFormDefaults, HistoryRevertsRelations, SimpleHistoryAdmin):
+class FicheAdmin(EditorFormDefaults, HistoryRevertsRelations, FrenchHistoryAdmin):
     list_display = ["title", "kit", "number", "published_on", "has_pdf", "view_on_site_link"]
     list_filter = ["kit", "levers"]
     search_fields = ["title", "slug", "summary", "kit__name"]

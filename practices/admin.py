@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
-from simple_history.admin import SimpleHistoryAdmin
 
 from procurement_portal.admin import (
     EditorFormDefaults,
@@ -18,6 +17,7 @@ from procurement_portal.admin import (
     in_default_order,
     public_link,
 )
+from procurement_portal.admin_history import FrenchHistoryAdmin
 
 from . import workflow
 from .models import (
@@ -180,7 +180,7 @@ class PracticeAdmin(
     EditorFormDefaults,
     HistoryRevertsRelations,
     ImportExportModelAdmin,
-    SimpleHistoryAdmin,
+    FrenchHistoryAdmin,
 ):
     form = PracticeAdminForm
     export_form_class = ExportForm
@@ -215,7 +215,7 @@ class PracticeAdmin(
     save_on_top = True
     inlines = [KeyFigureInline, RecognitionInline]
     readonly_fields = ["contribution_details", "created_at", "updated_at", "deleted_at"]
-    history_list_display = ["status"]
+    history_fields = ["status"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         (
@@ -431,7 +431,7 @@ class PracticeAdmin(
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(EditorFormDefaults, SimpleHistoryAdmin):
+class KeyFigureAdmin(EditorFormDefaults, FrenchHistoryAdmin):
     """Figures are edited inside their practice; this list is for finding them across all."""
 
     list_display = ["label", "french_value", "unit", "period", "practice"]

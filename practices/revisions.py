@@ -338,6 +338,38 @@ def preview(practice, revision):
     return related
 
 
+def review_events(practice_id):
+    """Each submission, send-back (with its comment), approval or withdrawal of the
+    practice's revisions, newest first, for its history page."""
+    from procurement_portal.admin_history import french_datetime
+
+    Status = PracticeRevision.Status
+    records = PracticeRevision.history.filter(practice_id=practice_id).select_related(
+        "history_user"
+    )
+    events = []
+    for record in records.order_by("-history_date", "-history_id"):
+        if record.history_type == "-":
+            label = "Révision retirée"
+        elif record.status == Status.SENT_BACK:
+            label = "Renvoyée à son auteur"
+        elif record.status == Status.APPROVED:
+            label = "Approuvée et publiée"
+        elif record.history_type == "+":
+            label = "Envoyée en relecture"
+        else:
+            label = "Révision mise à jour, en relecture"
+        events.append(
+            {
+                "date": french_datetime(record.history_date),
+                "label": label,
+                "user": record.history_user,
+                "comment": record.comment if record.status == Status.SENT_BACK else "",
+            }
+        )
+    return events
+
+
 # Differences ---------------------------------------------------------------------
 
 _WORDS = re.compile(r"\s+|[^\s]+")

@@ -138,6 +138,11 @@ class ReviewedChanges:
             self.message_user(request, REFUSED_DELETION.format(practice), messages.ERROR)
         return kept
 
+    def history_view(self, request, object_id, extra_context=None):
+        events = revisions.review_events(object_id) if str(object_id).isdigit() else []
+        extra_context = {**(extra_context or {}), "review_events": events}
+        return super().history_view(request, object_id, extra_context)
+
     # Reviewing --------------------------------------------------------------------
 
     def get_urls(self):
