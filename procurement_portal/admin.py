@@ -1,6 +1,7 @@
 """What the admin pages of every app share."""
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.html import format_html
@@ -78,6 +79,20 @@ class ExportForm(SelectableFieldsExportForm):
     """django-import-export's export form, its « Select all » toggle working under the
     strict CSP (see static/admin-portal/export.js)."""
 
+    # Columns that are not a model field of the same name.
+    EXTRA_LABELS = {"key_figures": "chiffres clés"}
+
     @property
     def media(self):
         return super().media + forms.Media(js=["admin-portal/export.js"])
+
+    def _get_field_label(self, resource, field_name):
+        """« Type de collectivité (type_collectivite) »: the French name editors know,
+        then the spreadsheet column it fills."""
+        try:
+            label = str(resource._meta.model._meta.get_field(field_name).verbose_name)
+        except FieldDoesNotExist:
+            label = self.EXTRA_LABELS.get(field_name, field_name)
+        field = resource.fields.get(field_name)
+        column = field.column_name if field else field_name
+        return f"{label[:1].upper()}{label[1:]} ({column})"
