@@ -15,6 +15,8 @@ from procurement_portal.admin import (
     ExportForm,
     HistoryRevertsRelations,
     in_default_order,
+    link_list,
+    mailto_link,
     public_link,
 )
 from procurement_portal.admin_history import FrenchHistoryAdmin
@@ -358,9 +360,9 @@ class PracticeAdmin(
             return "—"
         rows = [
             ("Nom", contribution.contributor_name or "—"),
-            ("Courriel", contribution.contributor_email or "—"),
+            ("Courriel", mailto_link(contribution.contributor_email)),
             ("Fonction", contribution.contributor_role or "—"),
-            ("Liens proposés", contribution.links or "—"),
+            ("Liens proposés", link_list(contribution.links)),
             ("Proposée le", f"{timezone.localtime(contribution.submitted_at):%d/%m/%Y %H:%M}"),
         ]
         return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows))
@@ -460,7 +462,7 @@ class ContributionAdmin(EditorFormDefaults, admin.ModelAdmin):
         "practice_title",
         "practice_status",
         "contributor_name",
-        "contributor_email",
+        "email_link",
         "contributor_role",
         "submitted_at",
     ]
@@ -473,7 +475,13 @@ class ContributionAdmin(EditorFormDefaults, admin.ModelAdmin):
     ]
     list_select_related = ["practice"]
     autocomplete_fields = ["practice"]
-    readonly_fields = ["submitted_at", "practice_link"]
+    readonly_fields = [
+        "submitted_at",
+        "practice_link",
+        "email_link",
+        "clickable_links",
+        "personal_data_purged_at",
+    ]
     date_hierarchy = "submitted_at"
     actions = ["accept_proposals"]
 
@@ -484,6 +492,14 @@ class ContributionAdmin(EditorFormDefaults, admin.ModelAdmin):
     @admin.display(description="statut", ordering="practice__status")
     def practice_status(self, obj):
         return obj.practice.get_status_display()
+
+    @admin.display(description="écrire au contributeur", ordering="contributor_email")
+    def email_link(self, obj):
+        return mailto_link(obj.contributor_email)
+
+    @admin.display(description="liens proposés (à vérifier avant usage)")
+    def clickable_links(self, obj):
+        return link_list(obj.links)
 
     @admin.display(description="fiche de la pratique")
     def practice_link(self, obj):

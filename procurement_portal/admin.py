@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.utils import get_m2m_reverse_field_name
 
@@ -73,6 +73,28 @@ def public_link(obj, label="Voir sur le site"):
     except NoReverseMatch:
         return "—"
     return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label)
+
+
+def mailto_link(email):
+    """A clickable address, or a dash once personal data has been purged."""
+    if not email:
+        return "—"
+    return format_html('<a href="mailto:{}">{}</a>', email, email)
+
+
+def link_list(text):
+    """Links typed one per line, clickable when they are web addresses (http, https);
+    anything else stays text."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if not lines:
+        return "—"
+    items = [
+        format_html('<a href="{}" target="_blank" rel="noopener noreferrer nofollow">{}</a>', u, u)
+        if u.lower().startswith(("https://", "http://"))
+        else format_html("{}", u)
+        for u in lines
+    ]
+    return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((i,) for i in items)))
 
 
 class ExportForm(SelectableFieldsExportForm):
