@@ -2,9 +2,11 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.urls import reverse
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
@@ -146,7 +148,7 @@ class PracticeAdminForm(forms.ModelForm):
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if self.save_as_new:
-            return workflow.unique_slug(slug)
+            return workflow.fresh_slug(self.cleaned_data.get("title") or slug)
         return slug
 
     def clean(self):
@@ -405,11 +407,44 @@ class PracticeAdmin(
     @admin.action(description="Dupliquer comme nouveaux brouillons", permissions=["add"])
     def duplicate_selected(self, request, queryset):
         copies = [workflow.duplicate_as_draft(p, request.user) for p in queryset]
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:practices_practice_change", args=[c.pk]), c.title) for c in copies),
+        )
         self.message_user(
             request,
-            f"{len(copies)} brouillon(s) créé(s) : " + ", ".join(c.title for c in copies),
+            format_html("{} brouillon(s) créé(s) : {}", len(copies), links),
             messages.SUCCESS,
         )
+
+    def get_urls(self):
+        copy = self.admin_site.admin_view(self.copy_view)
+        return [
+            path("<path:object_id>/copie/", copy, name="practices_practice_copy"),
+            *super().get_urls(),
+        ]
+
+    def copy_view(self, request, object_id):
+        """« Créer une copie en brouillon » on the change page (POST only)."""
+        practice = self.get_object(request, object_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if practice is None or not self.has_add_permission(request):
+            raise PermissionDenied
+        copy = workflow.duplicate_as_draft(practice, request.user)
+        url = reverse("admin:practices_practice_change", args=[copy.pk])
+        self.message_user(
+            request,
+            format_html(
+                'Copie en brouillon créée : <a href="{}">{}</a>. La pratique d\'origine est '
+                "inchangée.",
+                url,
+                copy.title,
+            ),
+            messages.SUCCESS,
+        )
+        return redirect(url)
 
     @admin.action(
         description="Mettre à la corbeille les pratiques sélectionnées", permissions=["delete"]
