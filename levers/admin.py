@@ -17,6 +17,7 @@ from .models import Fiche, Kit, LegalBasis, Lever, Resource
 
 
 class LegalBasisInline(EditorFormDefaults, admin.StackedInline):
+    add_another_text = "Ajouter une autre base légale"
     model = LegalBasis
     extra = 0
     fields = [
@@ -30,6 +31,7 @@ class LegalBasisInline(EditorFormDefaults, admin.StackedInline):
 
 
 class LeverResourceInline(EditorFormDefaults, admin.TabularInline):
+    add_another_text = "Ajouter une autre ressource"
     model = Resource
     fk_name = "lever"
     fields = ["title", "url", "kind", "description", "position"]

@@ -100,12 +100,14 @@ class PartnerAdmin(EditorFormDefaults, admin.ModelAdmin):
 
 
 class KeyFigureInline(EditorFormDefaults, admin.TabularInline):
+    add_another_text = "Ajouter un autre chiffre clé"
     model = KeyFigure
     extra = 0
     fields = ["label", "value", "unit", "period", "position"]
 
 
 class RecognitionInline(EditorFormDefaults, admin.TabularInline):
+    add_another_text = "Ajouter une autre distinction"
     model = Recognition
     extra = 0
 

@@ -283,7 +283,8 @@ class Practice(models.Model):
         "identifiant d'adresse",
         max_length=200,
         unique=True,
-        help_text="Partie de l'adresse web (/pratiques/<identifiant>/). Ne plus la changer une "
+        help_text="Fin de l'adresse web : minuscules, chiffres et tirets, ex. "
+        "/pratiques/pas-de-calais-marche-insertion-colleges/. Ne plus la changer une "
         "fois publiée : des liens y mènent.",
     )
     summary = models.TextField(

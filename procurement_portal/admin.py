@@ -1,10 +1,14 @@
 """What the admin pages of every app share."""
 
+import json
+
 from django import forms
+from django.contrib.admin import helpers
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.utils import get_m2m_reverse_field_name
 
@@ -12,7 +16,22 @@ from practices.numbers import FrenchDecimalField
 
 
 class EditorFormDefaults:
-    """ModelAdmin/inline mixin: form defaults that suit editors (help texts live on the models)."""
+    """ModelAdmin/inline mixin: form defaults that suit editors (help texts live on the models),
+    and the model's own names where Django's French says « objet »."""
+
+    # On inlines: the « add a row » link (Django: « Ajouter un objet X supplémentaire »).
+    add_another_text = None
+
+    def changelist_view(self, request, extra_context=None):
+        # Django: « Sélectionnez l'objet pratique à changer ».
+        title = capfirst(self.model._meta.verbose_name_plural)
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in inline_formsets:
+            inline_formset.__class__ = NamedInlineAdminFormSet
+        return inline_formsets
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):
@@ -58,6 +77,18 @@ class HistoryRevertsRelations:
                 super().__init__(*args, **kwargs)
 
         return VersionForm
+
+
+class NamedInlineAdminFormSet(helpers.InlineAdminFormSet):
+    """Django's inline rows, their « add » link naming the model (add_another_text)."""
+
+    def inline_formset_data(self):
+        data = json.loads(super().inline_formset_data())
+        text = getattr(self.opts, "add_another_text", None)
+        if not text:
+            text = f"Ajouter une ligne : {self.opts.model._meta.verbose_name}"
+        data["options"]["addText"] = text
+        return json.dumps(data, ensure_ascii=False)
 
 
 def in_default_order(queryset):

@@ -91,5 +91,16 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['review', 'sent_back'])), fields=('practice',), name='one_open_revision_per_practice', violation_error_message='Cette pratique a déjà une révision en cours.')],
             },
         ),
+
+        migrations.AlterField(
+            model_name='historicalpractice',
+            name='slug',
+            field=models.SlugField(help_text="Fin de l'adresse web : minuscules, chiffres et tirets, ex. /pratiques/pas-de-calais-marche-insertion-colleges/. Ne plus la changer une fois publiée : des liens y mènent.", max_length=200, verbose_name="identifiant d'adresse"),
+        ),
+        migrations.AlterField(
+            model_name='practice',
+            name='slug',
+            field=models.SlugField(help_text="Fin de l'adresse web : minuscules, chiffres et tirets, ex. /pratiques/pas-de-calais-marche-insertion-colleges/. Ne plus la changer une fois publiée : des liens y mènent.", max_length=200, unique=True, verbose_name="identifiant d'adresse"),
+        ),
         migrations.RunPython(let_editors_see_revisions, migrations.RunPython.noop),
     ]
