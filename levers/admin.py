@@ -44,6 +44,7 @@ class FicheResourceInline(LeverResourceInline):
 
 @admin.register(Lever)
 class LeverAdmin(EditorFormDefaults, FrenchHistoryAdmin):
+    markdown_fields = ["body", "when_to_use"]
     list_display = ["name", "family", "position", "practice_count", "view_on_site_link"]
     list_editable = ["position"]
     list_filter = ["family"]
@@ -77,6 +78,7 @@ class LegalBasisAdmin(EditorFormDefaults, FrenchHistoryAdmin):
 
 @admin.register(Kit)
 class KitAdmin(EditorFormDefaults, admin.ModelAdmin):
+    markdown_fields = ["description"]
     list_display = ["name", "edition", "published_on", "fiche_count"]
     list_filter = ["published_on"]
     search_fields = ["name", "slug", "description"]
@@ -92,6 +94,7 @@ class KitAdmin(EditorFormDefaults, admin.ModelAdmin):
 
 @admin.register(Fiche)
 class FicheAdmin(EditorFormDefaults, HistoryRevertsRelations, FrenchHistoryAdmin):
+    markdown_fields = ["body"]
     list_display = ["title", "kit", "number", "published_on", "has_pdf", "view_on_site_link"]
     list_filter = ["kit", "levers"]
     search_fields = ["title", "slug", "summary", "kit__name"]

@@ -189,6 +189,7 @@ class PracticeAdmin(
     FrenchHistoryAdmin,
 ):
     form = PracticeAdminForm
+    markdown_fields = ["body"]
     export_form_class = ExportForm
     resource_classes = [PracticeResource]
     import_formats = [CSV, XLSX]

@@ -14,6 +14,8 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from practices.numbers import FrenchDecimalField
 
+from .admin_markdown import MarkdownTextarea
+
 
 class EditorFormDefaults:
     """ModelAdmin/inline mixin: form defaults that suit editors (help texts live on the models),
@@ -37,6 +39,9 @@ class EditorFormDefaults:
         if isinstance(db_field, models.URLField):
             # Editors paste bare domains; the web is https now (Django 6 default).
             kwargs.setdefault("assume_scheme", "https")
+        if db_field.name in getattr(self, "markdown_fields", ()):
+            # « Prévisualiser » through the public pages' sanitizer.
+            kwargs.setdefault("widget", MarkdownTextarea)
         if isinstance(db_field, models.DecimalField):
             # « 12,5 » and « 350 000,50 » read the French way, whatever the browser's locale.
             kwargs.setdefault("form_class", FrenchDecimalField)

@@ -91,3 +91,18 @@ def test_review_flow_in_the_browser(browser, live_server, http_cookies, axe_viol
     assert "Approuvée et publiée" in publisher.content()
     assert axe_violations(publisher) == []
     assert csp == []
+
+
+def test_markdown_preview_in_the_browser(browser, live_server, http_cookies):  # noqa: F811
+    make_staff("Éditeurs", username="editrice", password=PASSWORD)
+    page = new_page(browser)
+    csp = watch_violations(page)
+    log_in(page, live_server.url, "editrice", "/admin/practices/practice/add/")
+    page.locator("#id_body").fill("## Résultats\n\n**913** salariés <script>alert(1)</script>")
+    page.get_by_role("button", name="Prévisualiser").click()
+    preview = page.get_by_role("region", name=re.compile("Aperçu"))
+    preview.locator("strong").wait_for()
+    assert preview.locator("strong").inner_text() == "913"
+    assert preview.locator("h2").inner_text() == "Résultats"
+    assert preview.locator("script").count() == 0
+    assert csp == []
