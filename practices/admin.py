@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -37,6 +38,9 @@ from .models import (
 from .resources import PracticeResource
 from .review_queue import AuthorFilter, ScheduledFilter
 from .revisions_admin import ReviewedChanges
+
+# Characters of a title shown in the practice list.
+TITLE_CHARS = 70
 
 admin.site.site_header = "Commande publique responsable — administration"
 admin.site.site_title = "Commande publique responsable — administration"
@@ -195,7 +199,7 @@ class PracticeAdmin(
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
     list_display = [
-        "title",
+        "short_title",
         "status_display",
         "department",
         "authority_name",
@@ -339,6 +343,15 @@ class PracticeAdmin(
         return [str(obj) for obj in objs], {"pratiques": len(objs)}, perms_needed, []
 
     # List columns -------------------------------------------------------------
+
+    @admin.display(description="titre", ordering="title")
+    def short_title(self, obj):
+        # Long titles would push the other columns off a 1280 px screen; the full
+        # title stays in the tooltip and on the change page.
+        short = Truncator(obj.title).chars(TITLE_CHARS)
+        if short == obj.title:
+            return obj.title
+        return format_html('<span title="{}">{}</span>', obj.title, short)
 
     @admin.display(description="statut", ordering="status")
     def status_display(self, obj):

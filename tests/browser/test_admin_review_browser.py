@@ -106,3 +106,41 @@ def test_markdown_preview_in_the_browser(browser, live_server, http_cookies):  #
     assert preview.locator("h2").inner_text() == "Résultats"
     assert preview.locator("script").count() == 0
     assert csp == []
+
+
+def test_admin_pages_report_nothing_to_the_csp_and_the_list_fits(
+    browser,
+    live_server,
+    http_cookies,  # noqa: F811
+):
+    lever = make_lever(name="Clauses sociales d'insertion et de promotion de l'emploi")
+    long_title = (
+        "Un marché réservé aux structures d'insertion par l'activité économique pour "
+        "l'entretien des espaces verts de tous les collèges du département"
+    )
+    practice = make_practice(levers=[lever], title=long_title, figures=[("emplois", 12)])
+    for n in range(5):
+        make_practice(levers=[lever], title=f"{long_title} n°{n}")
+    make_staff("Responsables éditoriaux", username="responsable", password=PASSWORD)
+    page = new_page(browser)
+    csp = watch_violations(page)
+    base = "/admin/practices/practice/"
+    log_in(page, live_server.url, "responsable", base)
+    assert no_horizontal_scroll(page)
+    assert page.locator(f'.field-short_title span[title="{long_title}"]').count() == 1
+    record = practice.history.first().history_id
+    for path in [
+        f"{base}add/",
+        f"{base}{practice.pk}/change/",
+        f"{base}{practice.pk}/history/",
+        f"{base}{practice.pk}/history/{record}/",
+        f"{base}{practice.pk}/delete/",
+        f"{base}{practice.pk}/relecture/",
+        f"{base}import/",
+        f"{base}export/",
+        "/admin/",
+    ]:
+        page.goto(live_server.url + path)
+        if path.endswith(("/add/", "/change/")):
+            assert no_horizontal_scroll(page), path
+    assert csp == []
