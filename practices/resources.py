@@ -14,7 +14,7 @@ from import_export.results import Result
 
 from levers.models import Fiche, Lever
 
-from . import workflow
+from . import revisions, workflow
 from .models import Department, KeyFigure, Partner, Practice, Sector
 from .numbers import format_french_decimal, parse_french_decimal
 
@@ -331,7 +331,27 @@ class PracticeResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def save_instance(self, instance, is_create, row, **kwargs):
+        user = kwargs.get("user")
+        if not is_create and revisions.goes_to_review(user, instance):
+            # An Éditeur's row for a published practice waits for review, as in the form.
+            relations = {
+                field.attribute: [item.pk for item in field.clean(row, **kwargs)]
+                for field in self.get_import_fields()
+                if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row
+            }
+            figures = getattr(instance, "_imported_figures", None)
+            if figures is not None:
+                relations["key_figures"] = figures
+            data = revisions.snapshot_with(instance, **relations)
+            revisions.submit(instance, data, user)
+            instance._went_to_review = True
+            return
+        super().save_instance(instance, is_create, row, **kwargs)
+
     def save_m2m(self, instance, row, **kwargs):
+        if getattr(instance, "_went_to_review", False):
+            return
         super().save_m2m(instance, row, **kwargs)
         figures = getattr(instance, "_imported_figures", None)
         if figures is not None:

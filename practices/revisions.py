@@ -200,6 +200,27 @@ def snapshot_from_form(form, formsets):
     return data
 
 
+def snapshot_with(practice, **overrides):
+    """An in-memory practice's fields, with the relations and inline rows given by name
+    (lists of pks, lists of dicts); whatever is not given, as stored. For the import."""
+    stored = snapshot(practice)
+    data = {}
+    for name in FIELDS:
+        if name in RELATIONS:
+            data[name] = sorted(overrides[name]) if name in overrides else stored[name]
+        elif name in FOREIGN_KEYS:
+            data[name] = getattr(practice, f"{name}_id")
+        else:
+            data[name] = _plain(getattr(practice, name))
+    for name, (_model, columns) in INLINES.items():
+        rows = overrides.get(name)
+        if rows is None:
+            data[name] = stored[name]
+        else:
+            data[name] = [{c: _plain(row.get(c)) for c in columns} for row in rows]
+    return data
+
+
 def form_initial(revision):
     """Initial values for the admin form (fields and relations) from a revision."""
     return {name: revision.data.get(name) for name in FIELDS}

@@ -257,3 +257,26 @@ def test_staff_preview_the_pending_revision_on_the_public_page(client, practice,
     assert "Titre proposé" not in page and "non publiée" not in page
     response = client.get(practice.get_absolute_url() + "?revision=1")
     assert "Titre proposé" not in unescape(response.content.decode())
+
+
+def test_an_editors_import_of_a_published_practice_becomes_a_revision(practice, editor):
+    import tablib
+
+    from practices.resources import PracticeResource
+
+    new_lever = make_lever(slug="marches-reserves", name="Marchés réservés")
+    exported = PracticeResource().export()
+    dataset = tablib.Dataset(headers=exported.headers)
+    row = dict(zip(exported.headers, exported[0], strict=True))
+    row.update(title="Titre importé", leviers="marches-reserves", chiffres_cles="budget | 12,5 | €")
+    dataset.append([row[h] for h in exported.headers])
+    result = PracticeResource().import_data(dataset, user=editor)
+    assert not result.has_errors() and not result.has_validation_errors()
+    practice.refresh_from_db()
+    assert practice.title == "Titre publié"
+    assert [lever.name for lever in practice.levers.all()] == ["Clauses sociales"]
+    assert practice.key_figures.get().label == "heures d'insertion"
+    revision = PracticeRevision.objects.get()
+    assert revision.data["title"] == "Titre importé"
+    assert revision.data["levers"] == [new_lever.pk]
+    assert revision.data["key_figures"][0]["value"] == "12.5"
