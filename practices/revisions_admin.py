@@ -3,6 +3,7 @@ published practice becomes a revision; a Responsable reviews it on its own page.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -167,7 +168,12 @@ class ReviewedChanges:
             if not can_review:
                 raise PermissionDenied
             if "_approve" in request.POST:
-                revisions.approve(revision, request.user)
+                try:
+                    revisions.approve(revision, request.user)
+                except IntegrityError:
+                    # Another practice took the revision's address since it was written.
+                    self.message_user(request, SLUG_TAKEN, messages.ERROR)
+                    return redirect(request.path)
                 self.message_user(
                     request,
                     f"Révision approuvée : « {practice} » est publiée dans sa nouvelle version.",
@@ -203,6 +209,10 @@ class ReviewedChanges:
         return TemplateResponse(request, "admin/practices/practice/review.html", context)
 
 
+SLUG_TAKEN = (
+    "La révision n'a pas été publiée : son identifiant d'adresse est désormais pris par une "
+    "autre pratique. Renvoyez-la à son auteur pour qu'il en choisisse un autre."
+)
 REFUSED_DELETION = (
     "« {} » a une révision en relecture : elle ne peut pas être mise à la corbeille. "
     "Approuvez ou renvoyez d'abord la révision."

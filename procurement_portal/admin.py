@@ -147,10 +147,12 @@ class ExportForm(SelectableFieldsExportForm):
     def _get_field_label(self, resource, field_name):
         """« Type de collectivité (type_collectivite) »: the French name editors know,
         then the spreadsheet column it fills."""
-        try:
-            label = str(resource._meta.model._meta.get_field(field_name).verbose_name)
-        except FieldDoesNotExist:
-            label = self.EXTRA_LABELS.get(field_name, field_name)
+        label = self.EXTRA_LABELS.get(field_name)
+        if label is None:
+            try:
+                label = str(resource._meta.model._meta.get_field(field_name).verbose_name)
+            except (FieldDoesNotExist, AttributeError):  # AttributeError: a reverse relation
+                label = field_name
         field = resource.fields.get(field_name)
         column = field.column_name if field else field_name
         return f"{label[:1].upper()}{label[1:]} ({column})"

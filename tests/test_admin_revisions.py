@@ -280,3 +280,17 @@ def test_an_editors_import_of_a_published_practice_becomes_a_revision(practice, 
     assert revision.data["title"] == "Titre importé"
     assert revision.data["levers"] == [new_lever.pk]
     assert revision.data["key_figures"][0]["value"] == "12.5"
+
+
+def test_an_approval_whose_address_was_taken_meanwhile_is_refused_in_french(
+    client, practice, editor, publisher
+):
+    client.force_login(editor)
+    edit(client, practice, slug="nouvelle-adresse")
+    make_practice(slug="nouvelle-adresse")
+    client.force_login(publisher)
+    response = client.post(review_url(practice), {"_approve": "1"}, follow=True)
+    assert "son identifiant d'adresse est désormais pris" in unescape(response.content.decode())
+    practice.refresh_from_db()
+    assert practice.title == "Titre publié"
+    assert PracticeRevision.objects.get().status == PracticeRevision.Status.REVIEW
