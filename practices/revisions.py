@@ -18,12 +18,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.models import HistoricalRecords
 
-from levers.models import Fiche, Lever
+from levers.models import Fiche, LegalBasis, Lever
 
 from . import workflow
 from .models import Department, KeyFigure, Partner, Practice, Recognition, Sector
@@ -333,22 +333,30 @@ def send_back(revision, user, comment):
     return revision
 
 
-def preview(practice, revision):
+def show_in_preview(practice, revision):
     """Put the revision's content on `practice` in memory, for the staff preview of its
-    public page; returns its relations and inline rows, unsaved, by name."""
+    public page: fields, and its relations and inline rows as `practice.<name>.all()`.
+
+    Django has no public API to show unsaved relations through a related manager; this
+    fills the prefetch cache the way prefetch_related_objects does (one place, here)."""
     data = revision.data
     for name in FIELDS:
         if name in RELATIONS:
             continue
         if name in FOREIGN_KEYS:
-            related = FOREIGN_KEYS[name].objects.filter(pk=data.get(name)).first()
             if getattr(practice, f"{name}_id") != data.get(name):
+                related = FOREIGN_KEYS[name].objects.filter(pk=data.get(name)).first()
                 setattr(practice, name, related)
         else:
             setattr(practice, name, data.get(name))
     related = {
-        name: model.objects.filter(pk__in=data.get(name, [])) for name, model in RELATIONS.items()
+        name: list(model.objects.filter(pk__in=data.get(name, [])))
+        for name, model in RELATIONS.items()
     }
+    prefetch_related_objects(
+        related["levers"],
+        Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("position")),
+    )
     for name, (model, columns) in INLINES.items():
         related[name] = [
             model(practice=practice, **{c: row.get(c) for c in columns})
@@ -356,7 +364,12 @@ def preview(practice, revision):
         ]
     for figure in related["key_figures"]:
         figure.value = Decimal(figure.value)
-    return related
+    cache = practice.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, objects in related.items():
+        queryset = getattr(practice, name).none()
+        queryset._result_cache = objects
+        queryset._prefetch_done = True
+        cache[name] = queryset
 
 
 def review_events(practice_id):

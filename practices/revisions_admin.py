@@ -74,9 +74,11 @@ class ReviewedChanges:
 
     # Saving -----------------------------------------------------------------------
 
-    def save_model(self, request, obj, form, change):
+    def keeps_as_revision(self, request, obj, form, change):
+        """Whether this save is kept as a pending revision instead (PracticeAdmin.save_model
+        asks first); the form's submission is then stored by save_related."""
         if change and getattr(request, "goes_to_review", False):
-            return  # Nothing public changes: save_related keeps it as a revision.
+            return True  # Nothing public changes: save_related keeps it as a revision.
         reverting = getattr(request, "history_version_id", None) is not None
         if change and reverting and revisions.goes_to_review(request.user, obj):
             # The history « revert » form saves relations itself (form.save_m2m) and
@@ -85,8 +87,8 @@ class ReviewedChanges:
             request.submitted_revision = revisions.submit(obj, data, request.user)
             request.revision_submitted = True
             form.save_m2m = lambda: None
-            return
-        super().save_model(request, obj, form, change)
+            return True
+        return False
 
     def save_related(self, request, form, formsets, change):
         if change and getattr(request, "goes_to_review", False):
