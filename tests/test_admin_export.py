@@ -134,4 +134,4 @@ def test_the_export_page_lists_fields_by_their_french_names(client):
     assert "Type de collectivité (type_collectivite)" in page
     assert "Chiffres clés (chiffres_cles)" in page
     assert "Authority Type" not in page and "Select all" not in page
-    assert 'name="select-all-toggle" id="select-all-toggle"' in page
+    assert '<label for="select-all-toggle">Tout sélectionner</label>' in page
