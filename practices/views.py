@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from levers.models import LegalBasis, Lever
 
+from . import revisions
 from .facets import FacetedResults
 from .filters import PracticeFilter
 from .landscape import department_map
@@ -133,7 +134,14 @@ def practice_detail(request, slug):
         ),
     )
     prefetch_related_objects([practice], "sectors", "partners")
-    context = {"practice": practice, "preview": preview, "related": related}
+    revision = None
+    if request.GET.get("revision") and request.user.has_perm("practices.view_practice"):
+        # Staff preview a pending revision at the public address (noindex, banner).
+        revision = revisions.open_revision(practice)
+    if revision is not None:
+        preview = True
+        revisions.show_in_preview(practice, revision)
+    context = {"practice": practice, "preview": preview, "related": related, "revision": revision}
     return render(request, "practices/practice_detail.html", context)
 
 
