@@ -71,6 +71,8 @@ PAGES = [
     ("Page d'une pratique", f"/pratiques/{PRACTICE}/", {}, True),
     ("Page d'un levier", "/leviers/clauses-sociales/", {}, True),
     ("Page d'un département", "/departements/62/", {}, True),
+    ("Carte, un filtre", "/carte/?levier=clauses-sociales", {}, True),
+    ("Statistiques, un filtre", "/statistiques/?region=32", {}, True),
     ("API (liste JSON)", "/api/pratiques/?levier=marches-reserves", {}, True),
     # A file per content version (practices.exports): built by the first request after a
     # change (timed apart, see run_pages), then read from disk.

@@ -28,9 +28,10 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from procurement_portal.content_version import ContentVersion
+from procurement_portal.links import absolute_url
 from procurement_portal.page_cache import query_parameters
+from procurement_portal.rate_limit import RateLimit
 
-from .contribute import RATE_WINDOW_SECONDS, ProposalRateLimit
 from .filters import PracticeFilter
 from .models import Practice
 from .open_data import published_filterset
@@ -127,7 +128,7 @@ class Snapshot:
     def __init__(self, request):
         version, next_due = ContentVersion.objects.current()
         changed_at = ContentVersion.objects.values_list("changed_at", flat=True).first()
-        self.base_url = request.build_absolute_uri("/").rstrip("/")
+        self.base_url = absolute_url(request, "/").rstrip("/")
         # changed_at too: a database restored from a backup may count versions again.
         key = f"{version}:{next_due}:{changed_at}:{self.base_url}"
         self.name = hashlib.sha256(key.encode()).hexdigest()[:24]
@@ -211,10 +212,6 @@ def _read_index(path):
 # The view -------------------------------------------------------------------------------
 
 
-class ExportRateLimit(ProposalRateLimit):
-    scope = "export"
-
-
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
@@ -235,7 +232,7 @@ def _too_many():
         content_type="text/plain; charset=utf-8",
         status=429,
     )
-    response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+    response["Retry-After"] = "3600"  # RateLimit's window
     return response
 
 
@@ -258,7 +255,7 @@ def export_csv(request):
     if error:
         return error
     filtered = filterset.is_bound
-    if filtered and not ExportRateLimit(request, settings.PORTAL_EXPORTS_PER_HOUR).hit():
+    if filtered and not RateLimit(request, "exports", settings.PORTAL_EXPORTS_PER_HOUR).hit():
         return _too_many()
     snapshot = Snapshot(request)
     if not snapshot.ready():

@@ -4,7 +4,7 @@ from django.views.generic import TemplateView
 
 from procurement_portal.page_cache import query_parameters
 
-from . import contribute, exports, views
+from . import contribute, exports, landscape_views, views
 from .feeds import PracticeFeed
 from .filters import PracticeFilter
 
@@ -28,6 +28,9 @@ urlpatterns = [
         views.department_detail,
         name="department_detail",
     ),
+    path("carte/", landscape_views.practice_map, name="map"),
+    path("statistiques/", landscape_views.statistics, name="statistics"),
+    path("statistiques/export.csv", landscape_views.statistics_csv, name="statistics_csv"),
     path("proposer/", contribute.propose, name="propose"),
     path("proposer/merci/", contribute.propose_done, name="propose_done"),
     path(

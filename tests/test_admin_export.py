@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from html import unescape
 
 import pytest
 import tablib
@@ -201,3 +202,13 @@ def test_hostile_text_survives_an_export_import_round_trip(hostile_proposal, fmt
     assert not result.has_errors(), result.row_errors()
     assert not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
     assert snapshot() == before
+
+
+def test_the_export_page_lists_fields_by_their_french_names(client):
+    client.force_login(make_staff("Éditeurs"))
+    page = unescape(client.get("/admin/practices/practice/export/").content.decode())
+    assert "Tout sélectionner" in page
+    assert "Type de collectivité (type_collectivite)" in page
+    assert "Chiffres clés (chiffres_cles)" in page
+    assert "Authority Type" not in page and "Select all" not in page
+    assert '<label for="select-all-toggle">Tout sélectionner</label>' in page
