@@ -86,17 +86,19 @@ def test_the_import_holds_through_the_guard_even_past_its_own_checks(monkeypatch
     monkeypatch.setattr(workflow, "check_transition", lambda *args: None)
     monkeypatch.setattr(workflow, "check_publication_date", lambda *args: None)
     lever = make_lever(slug="marches-reserves")
-    practice = make_practice(levers=[lever], slug="alpha")
-    stored_date = practice.published_at
+    # A draft: an Éditeur's row for a published practice goes to review instead (issue 16).
+    practice = make_practice(
+        levers=[lever], slug="alpha", status=Practice.Status.DRAFT, published_at=None
+    )
     export = PracticeResource().export(queryset=Practice.objects.filter(pk=practice.pk))
     exported = tablib.Dataset().load(export.export("csv"), format="csv")
     values = dict(zip(exported.headers, exported[0], strict=True))
-    values.update(statut="archived", publiee_le="2030-01-01 10:00:00")
+    values.update(statut="published", publiee_le="2020-01-01 10:00:00")
     edited = tablib.Dataset(list(values.values()), headers=list(values))
 
     result = PracticeResource().import_data(edited, user=make_staff(EDITORS))
 
     assert result.has_validation_errors()
     practice.refresh_from_db()
-    assert practice.status == Practice.Status.PUBLISHED
-    assert practice.published_at == stored_date
+    assert practice.status == Practice.Status.DRAFT
+    assert practice.published_at is None
