@@ -1,8 +1,13 @@
-"""Error handlers: the API answers its errors in JSON, the pages in French HTML."""
+"""Error handlers: the API answers its errors in JSON, the pages in French HTML; an
+unreachable database is a 503 (procurement_portal.outage), not a 500."""
+
+import sys
 
 from django.views import defaults
 
 from practices.api import json_error
+
+from .outage import is_database_error, unavailable_response
 
 API_PREFIX = "/api/"
 
@@ -16,6 +21,10 @@ def bad_request(request, exception):
 
 
 def server_error(request):
+    # Django calls this inside its `except`: a database outage met by a middleware
+    # (sessions, the page cache's version read) is a 503, like one met by a view.
+    if is_database_error(sys.exc_info()[1]):
+        return unavailable_response(request)
     if request.path.startswith(API_PREFIX):
         return json_error(500, "Erreur du serveur : réessayez dans quelques minutes.")
     return defaults.server_error(request)

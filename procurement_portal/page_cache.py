@@ -1,12 +1,16 @@
 """A page cache for anonymous visitors, invalidated whenever public content changes.
 
-Keys carry the content version (procurement_portal.content_version: one database row,
-bumped after any committed change to public content, see procurement_portal.invalidation,
-and when a scheduled publication becomes due), so an edit shows at once on every app
-server, whatever the cache backend. Only responses that depend on nothing but the URL are stored:
-a request with a session cookie (staff) is never served from the cache, and a
-response that set a cookie, varies on cookies (session read, CSRF token) or is
-marked private is never stored.
+Each entry holds the content version it was built under (procurement_portal.content_version:
+one database row, bumped after any committed change to public content, see
+procurement_portal.invalidation, and when a scheduled publication becomes due) and is
+fresh only under that version, so an edit shows at once on every app server, whatever
+the cache backend. The cache is shared by the workers (files, or Redis with REDIS_URL):
+while the database is unreachable, the last version of a page is served from it
+(stale-if-error, procurement_portal.outage).
+
+Only responses that depend on nothing but the URL are stored: a request with a session
+cookie (staff) is never served from the cache, and a response that set a cookie, varies
+on cookies (session read, CSRF token) or is marked private is never stored.
 
 A cache that fails (Redis unreachable) is a miss, never an error: the page is built
 as if nothing were cached (safe_cache_get and safe_cache_set).
@@ -18,12 +22,13 @@ Memory stays bounded whatever the query strings: a view declares the query param
 it reads (@query_parameters); the others are removed from the request before the view
 runs and the key holds the declared ones in a canonical order, so `?x=1`, `?x=2`… are one
 entry (a view that declares none, like the sitemap, has one key). A response over
-settings.PAGE_CACHE_MAX_ENTRY_BYTES is not stored, and the per-process cache is bounded
-in bytes (procurement_portal.memory_cache).
+settings.PAGE_CACHE_MAX_ENTRY_BYTES is not stored, and the file cache is bounded in
+entries (settings.CACHES, DJANGO_PAGE_CACHE_MAX_ENTRIES).
 """
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,6 +37,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
 
 from .content_version import ContentVersion
+from .outage import DATABASE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -114,15 +120,22 @@ def is_cacheable_response(response):
     )
 
 
-def cache_key(request, version, next_due):
-    due = next_due.timestamp() if next_due else 0
+def cache_key(request):
     # Scheme and host too: pages hold absolute links (canonical, feed, sitemap). Hashed,
     # so that a 10,000-character query string makes a key of the usual size.
     url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"page:{version}:{due}:{url}"
+    return f"page:{url}"
 
 
 class AnonymousPageCacheMiddleware:
+    """One entry per canonical URL: (content version, time stored, response).
+
+    Fresh while the content version is the one stored and PAGE_CACHE_SECONDS have not
+    passed; a newer version simply replaces it. Kept PAGE_CACHE_STALE_SECONDS longer for
+    stale-if-error: while the database is unreachable, the last version of the page is
+    served, with its ETag (procurement_portal.outage).
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -136,20 +149,45 @@ class AnonymousPageCacheMiddleware:
             return response
 
         canonicalize_query(request)
-        # Kept on the request for cached_for_content().
-        request.content_version = ContentVersion.objects.current()
-        key = cache_key(request, *request.content_version)
-        response = safe_cache_get(key)
-        if response is not None:
-            return response
+        key = cache_key(request)
+        try:
+            # Kept on the request for cached_for_content().
+            request.content_version = tuple(ContentVersion.objects.current())
+        except DATABASE_ERRORS:
+            stale = self.stale(key)
+            if stale is None:
+                raise  # answered 503 by handler500 (procurement_portal.outage)
+            return stale
+        entry = safe_cache_get(key)
+        if entry is not None:
+            version, stored_at, response = entry
+            if version == request.content_version and (
+                time.time() - stored_at < settings.PAGE_CACHE_SECONDS
+            ):
+                return response
         response = self.get_response(request)
+        if getattr(response, "database_unavailable", False):
+            # The database went away while the view ran.
+            return self.stale(key) or response
         if is_cacheable_response(response):
             # Visitors and shared caches may keep the page but must ask again each time:
             # the ETag then answers 304 while the content is unchanged.
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
             set_response_etag(response)
-            safe_cache_set(key, response, settings.PAGE_CACHE_SECONDS)
+            safe_cache_set(
+                key,
+                (request.content_version, time.time(), response),
+                settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_STALE_SECONDS,
+            )
         return response
+
+    @staticmethod
+    def stale(key):
+        entry = safe_cache_get(key)
+        if entry is None:
+            return None
+        logger.warning("Database unavailable: serving the cached page %s", key)
+        return entry[2]
 
 
 def cached_for_content(request, name, build):

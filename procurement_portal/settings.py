@@ -108,9 +108,14 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
+            # Kept open for a minute, but checked before reuse (CONN_HEALTH_CHECKS): after a
+            # database restart the broken connection is dropped and a new one opened at
+            # the next request, without restarting gunicorn (procurement_portal.outage).
             "CONN_MAX_AGE": env_int("DJANGO_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": options,
+            # An unreachable host (failover) must not hold a worker for long: the page
+            # cache answers meanwhile. Seconds; DATABASE_URL's ?connect_timeout= wins.
+            "OPTIONS": {"connect_timeout": "5", **options},
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL: unsupported scheme {parts.scheme!r}; use sqlite:///… or postgres://…"
@@ -174,6 +179,10 @@ MIDDLEWARE = [
     # Above sessions and CSRF, so that a cached page costs one query; below
     # ConditionalGet, so that cached pages are answered with 304 too.
     "procurement_portal.page_cache.AnonymousPageCacheMiddleware",
+    # A view that meets an unreachable database answers 503 (procurement_portal.outage);
+    # its process_exception runs for every view, so its place only needs to be above none
+    # that could turn the error into something else.
+    "procurement_portal.outage.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -362,14 +371,23 @@ else:
         raise ImproperlyConfigured(
             f"PORTAL_RATE_LIMIT_CACHE_DIR must be a directory; {_rate_limit_dir} is a file."
         )
+    _page_cache_dir = Path(
+        os.environ.get("PORTAL_PAGE_CACHE_DIR", "").strip() or BASE_DIR / "var" / "pagecache"
+    )
+    if not _page_cache_dir.is_absolute():
+        _page_cache_dir = BASE_DIR / _page_cache_dir
     CACHES = {
-        # Each worker's memory: bounded in bytes (page sizes range from 10 KB to 2 MB).
+        # Files shared by the server's workers: a page one worker built is served by all,
+        # and still while the database is down (procurement_portal.outage). Bounded in
+        # entries (Django culls a third when full) and each entry at most
+        # PAGE_CACHE_MAX_ENTRY_BYTES: at most MAX_ENTRIES × 2 MB on disk, in practice
+        # ~20–100 KB a page, and nothing in the workers' memory.
         "default": {
-            "BACKEND": "procurement_portal.memory_cache.ByteBoundedMemoryCache",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": _page_cache_dir,
             "OPTIONS": {
-                "MAX_ENTRIES": 2000,
-                "MAX_BYTES": env_int("DJANGO_PAGE_CACHE_MAX_MB", 64, minimum=1) * 2**20,
-                "MAX_ENTRY_BYTES": 2 * 2**20,
+                "MAX_ENTRIES": env_int("DJANGO_PAGE_CACHE_MAX_ENTRIES", 2000, minimum=10),
+                "CULL_FREQUENCY": 3,
             },
         },
         "ratelimit": {
@@ -382,6 +400,9 @@ else:
 # Anonymous visitors' pages are cached this long at most (0: no page cache); any change
 # to public content makes them stale at once (procurement_portal.page_cache).
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
+# How long a page outlives its freshness, for stale-if-error: served only while the
+# database is unreachable (procurement_portal.outage); the next version replaces it.
+PAGE_CACHE_STALE_SECONDS = env_int("DJANGO_PAGE_CACHE_STALE_SECONDS", 7 * 24 * 3600)
 # A larger page is built each time rather than stored: no single entry may take a large
 # share of a worker's cache (the sitemap at 10,000 practices weighs ~1.5 MB).
 PAGE_CACHE_MAX_ENTRY_BYTES = 2 * 2**20

@@ -87,6 +87,13 @@ def _plain_static_storage(settings, tmp_path):
     # count outlives its test nor leaks between runs.
     settings.CACHES = {
         **settings.CACHES,
+        # The page cache as in production (files shared by the workers), in the test's own
+        # directory: see stored_bytes().
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": tmp_path / "pagecache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
         "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
     # Each test's database is rolled back, content version included: pages cached by an
@@ -339,3 +346,13 @@ def smtp_server(settings):
     inbox.port = port
     yield inbox
     stop()
+
+
+def stored_bytes():
+    """What the page cache holds on disk (its files), for tests of its bounds."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    directory = Path(settings.CACHES["default"]["LOCATION"])
+    return sum(f.stat().st_size for f in directory.glob("*.djcache")) if directory.exists() else 0

@@ -11,6 +11,7 @@ from django.utils import timezone
 from levers.models import Fiche, Lever
 from practices.models import KeyFigure, Partner, Practice, Sector
 from procurement_portal.content_version import ContentVersion
+from tests.conftest import stored_bytes
 from tests.factories import make_lever, make_practice, practice_admin_form_data
 
 PUBLIC_PAGES = ["/", "/pratiques/", "/pratiques/?levier=marches-reserves", "/leviers/"]
@@ -378,13 +379,12 @@ def test_staff_never_get_a_cached_page(client, staff_client, practice):
 
 
 def test_pages_with_a_csrf_token_are_never_cached(client, content):
-    from django.core.cache import cache
 
     first = client.get("/proposer/")
     assert first.status_code == 200
     assert "csrfmiddlewaretoken" in first.content.decode()
     assert "public" not in first.get("Cache-Control", "")
-    assert cache.size_in_bytes == 0, "nothing stored"
+    assert stored_bytes() == 0, "nothing stored"
 
 
 def test_nothing_is_cached_when_the_page_cache_is_off(client, practice, settings):
@@ -465,72 +465,43 @@ def test_the_admin_stays_in_french_whatever_the_browser_asks(client, db):
 
 
 def test_unknown_parameters_neither_make_new_entries_nor_reach_the_page(client, practice):
-    from django.core.cache import cache
 
     first = client.get("/pratiques/?levier=marches-reserves")
-    size = cache.size_in_bytes
+    size = stored_bytes()
     for n in range(20):
         response = client.get(f"/pratiques/?utm_source=lettre-{n}&levier=marches-reserves&x={n}")
         assert response.content == first.content  # links keep no unknown parameter
-    assert cache.size_in_bytes == size
+    assert stored_bytes() == size
     assert "utm_source" not in first.content.decode()
 
 
 def test_known_parameters_make_one_key_whatever_their_order(client, practice, content):
-    from django.core.cache import cache
 
     client.get("/pratiques/?levier=marches-reserves&tri=titre")
-    size = cache.size_in_bytes
+    size = stored_bytes()
     response = client.get("/pratiques/?tri=titre&zzz=1&levier=marches-reserves")
     assert response.status_code == 200
-    assert cache.size_in_bytes == size
+    assert stored_bytes() == size
     assert client.get("/pratiques/?tri=recent&levier=marches-reserves").status_code == 200
-    assert cache.size_in_bytes > size
+    assert stored_bytes() > size
 
 
 @pytest.mark.parametrize("url", ["/sitemap.xml", "/leviers/", "/pratiques/{slug}/", "/api/"])
 def test_pages_that_read_no_parameter_have_one_key(client, practice, url):
-    from django.core.cache import cache
 
     url = url.format(slug=practice.slug)
     client.get(url)
-    size = cache.size_in_bytes
+    size = stored_bytes()
     for n in range(5):
         assert client.get(f"{url}?x={n}&p={n}&page={n}").status_code == 200
-    assert cache.size_in_bytes == size
+    assert stored_bytes() == size
 
 
 def test_a_page_over_the_size_limit_is_built_each_time_not_stored(client, practice, settings):
-    from django.core.cache import cache
 
     settings.PAGE_CACHE_MAX_ENTRY_BYTES = 1000
     response = client.get("/pratiques/")
     assert response.status_code == 200
-    assert cache.size_in_bytes < len(response.content)  # the facet labels only
+    assert stored_bytes() < len(response.content)  # the facet labels only
     retitle_behind_the_cache(practice, "Titre hors cache")
     assert "Titre hors cache" in client.get("/pratiques/").content.decode()
-
-
-def test_the_memory_cache_is_bounded_in_bytes_least_recently_used_first():
-    from procurement_portal.memory_cache import ByteBoundedMemoryCache
-
-    cache = ByteBoundedMemoryCache(
-        "test-bounded",
-        {"OPTIONS": {"MAX_ENTRIES": 1000, "MAX_BYTES": 100_000, "MAX_ENTRY_BYTES": 30_000}},
-    )
-    cache.clear()
-    for n in range(10):
-        cache.set(f"page-{n}", b"x" * 20_000)
-        cache.get("page-0")  # kept: recently used
-    assert cache.size_in_bytes <= 100_000
-    assert cache.get("page-0") is not None
-    assert cache.get("page-1") is None and cache.get("page-9") is not None
-    cache.set("too-big", b"x" * 40_000)
-    assert cache.get("too-big") is None
-    assert cache.add("n", 1) and not cache.add("n", 2)
-    assert cache.incr("n", 4) == 5
-    cache.set("short", 1, timeout=-1)
-    assert not cache.has_key("short")
-    assert cache.delete("n") and not cache.delete("n")
-    cache.clear()
-    assert cache.size_in_bytes == 0

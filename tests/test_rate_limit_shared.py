@@ -70,10 +70,11 @@ def test_the_count_is_kept_in_files_under_var_by_default(run):
     assert caches["ratelimit"]["BACKEND"].endswith("FileBasedCache")
     assert caches["ratelimit"]["LOCATION"] == str(ROOT / "var" / "ratelimit")
     assert caches["ratelimit"]["TIMEOUT"] == "3600"
-    # The page cache stays in each process's memory (keyed on the content version),
-    # bounded in bytes.
-    assert caches["default"]["BACKEND"].endswith("ByteBoundedMemoryCache")
-    assert "'MAX_BYTES': 67108864" in caches["default"]["OPTIONS"]
+    # The page cache too: files shared by the workers (served while the database is
+    # down, procurement_portal.outage), bounded in entries.
+    assert caches["default"]["BACKEND"].endswith("FileBasedCache")
+    assert caches["default"]["LOCATION"] == str(ROOT / "var" / "pagecache")
+    assert "'MAX_ENTRIES': 2000" in caches["default"]["OPTIONS"]
 
 
 def test_a_relative_directory_is_read_from_the_project_root(run):
