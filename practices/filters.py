@@ -19,7 +19,7 @@ from levers.models import Lever
 from procurement_portal.page_cache import safe_cache_get, safe_cache_set
 
 from .models import FIRST_YEAR, LAST_YEAR, Department, Practice, Region, Sector
-from .search import relevance
+from .search import load_synonyms, order_by_relevance, relevance, search_practices
 from .text import CONTROL_CHARS
 
 QUERY_MAX_LENGTH = 200
@@ -274,7 +274,15 @@ class PracticeFilter(django_filters.FilterSet):
         return form
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value) if value.strip() else queryset
+        return search_practices(queryset, value, self.synonyms()) if value.strip() else queryset
+
+    def synonyms(self):
+        """The synonym groups, read once for the filters, facets and ranking of a request
+        (from the cache under the content version the page cache read, if it did)."""
+        if not hasattr(self, "_synonyms"):
+            version = getattr(self.request, "content_version", None)
+            self._synonyms = load_synonyms(self.queryset.db, version[0] if version else None)
+        return self._synonyms
 
     def filter_year(self, queryset, name, value):
         return queryset.in_year(int(value))
@@ -299,7 +307,7 @@ class PracticeFilter(django_filters.FilterSet):
         if sort == "titre":
             return queryset.order_by("title", "pk")
         if sort == "pertinence" and self.search_query():
-            return queryset.order_by_relevance(self.search_query())
+            return order_by_relevance(queryset, self.search_query(), self.synonyms())
         return queryset.order_by("-published_at", "-pk")
 
     # Facets ------------------------------------------------------------------
@@ -447,7 +455,7 @@ class PracticeFilter(django_filters.FilterSet):
         """The ranking expression when the facet query should rank a page too, else None."""
         if self._ranked_slice is None or self.sort_key() != "pertinence":
             return None
-        return relevance(self.queryset, self.search_query())
+        return relevance(self.queryset, self.search_query(), self.synonyms())
 
     def ranked(self, results, page, per_page):
         """`results` (the filtered queryset, sorted) for a paginator asked for `page`.

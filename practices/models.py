@@ -18,6 +18,7 @@ from levers.models import (
     SlugNaturalKeyManager,
 )
 
+from . import search_index
 from .text import fold
 
 FIRST_YEAR = 1990
@@ -389,6 +390,9 @@ class Practice(models.Model):
         "la pratique n'apparaîtra sur le site qu'à cette date.",
     )
     deleted_at = models.DateTimeField("supprimée le", null=True, blank=True, editable=False)
+    # What search reads besides the title and summary (practices.search_index): places
+    # and levers weigh more than the rest.
+    search_places = models.TextField("lieux et leviers indexés", blank=True, editable=False)
     search_text = models.TextField("texte indexé", blank=True, editable=False)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
@@ -467,11 +471,13 @@ class Practice(models.Model):
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        self.search_text = self.build_search_text(include_relations=self.pk is not None)
+        self.set_search_texts(include_relations=self.pk is not None)
         # A new proposal or draft changes no public page: visitors' submissions leave
         # the page cache alone.
         public_change = not self._state.adding or self.status == self.Status.PUBLISHED
         super().save(*args, **kwargs)
+        search_index.write_fts(self, using=kwargs.get("using"))
+        search_index.add_to_vocabulary(self)
         if public_change:
             ContentVersion.objects.bump()
 
@@ -491,32 +497,29 @@ class Practice(models.Model):
         if self.may_be_public():
             ContentVersion.objects.bump()
 
-    def build_search_text(self, include_relations=True):
-        """Folded text of everything a visitor may search for.
+    def set_search_texts(self, include_relations=True):
+        """Fill search_places and search_text (practices.search_index says what goes where).
 
         Relations are included once the practice exists; callers that change
         many-to-many relations call refresh_search_text() afterwards.
         """
-        parts = [self.title, self.summary, self.body, self.authority_name]
-        if self.department_id:
-            department = self.department
-            parts += [department.name, department.region.name]
-        if include_relations:
-            parts += [lever.name for lever in self.levers.all()]
-            parts += [sector.name for sector in self.sectors.all()]
-            parts += [partner.name for partner in self.partners.all()]
-            parts += [figure.label for figure in self.key_figures.all()]
-        return fold(" ".join(p for p in parts if p))
+        self.search_places, self.search_text = search_index.practice_texts(
+            self, include_relations=include_relations
+        )
 
     def refresh_search_text(self):
-        self.search_text = self.build_search_text()
+        """Index the practice again, relations included, on every database."""
+        self.set_search_texts()
         rows = Practice.objects.filter(pk=self.pk)
+        texts = {"search_places": self.search_places, "search_text": self.search_text}
         if self.is_public:
-            rows.update(search_text=self.search_text)
+            rows.update(**texts)
         else:
             # Nothing visitors see changes (e.g. a proposal sent through the public
             # form): cached public pages stay valid.
-            models.QuerySet.update(rows, search_text=self.search_text)
+            models.QuerySet.update(rows, **texts)
+        search_index.write_fts(self)
+        search_index.add_to_vocabulary(self)
 
 
 class KeyFigure(PublicContent):
@@ -770,3 +773,7 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"Version {self.version}"
+
+
+# The search tables live in their own module; Django finds models in this one.
+from .search_models import SearchEntry, SearchWord, Synonym  # noqa: E402, F401

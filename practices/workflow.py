@@ -84,7 +84,7 @@ def stored_state(practice):
 
 def _save(practice, user, fields):
     practice._history_user = user
-    practice.save(update_fields=[*fields, "updated_at", "search_text"])
+    practice.save(update_fields=[*fields, "updated_at", "search_places", "search_text"])
 
 
 # Publishable statuses, so that the actions below select in SQL what they may change.
