@@ -483,3 +483,8 @@ class ContributionAdmin(EditorFormDefaults, admin.ModelAdmin):
         self.message_user(
             request, f"{count} proposition(s) transformée(s) en brouillon.", messages.SUCCESS
         )
+
+
+# Synonyms live with the rest of search; registering them here lets admin autodiscovery
+# find them.
+from .search_admin import SynonymAdmin  # noqa: E402, F401
