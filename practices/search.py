@@ -33,7 +33,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connections
-from django.db.models import Expression, F, Value
+from django.db.models import Case, Expression, F, FloatField, Value, When
 from django.db.models.expressions import Col
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -51,6 +51,9 @@ MAX_TERM_LENGTH = 60
 PREFIX_MIN_LENGTH = 4
 # The longest synonym term looked for in a query, in words.
 MAX_PHRASE_WORDS = 12
+# ts_rank divided by 1 + log(length): long practices do not win by length alone, as
+# with bm25 on SQLite.
+RANK_NORMALIZATION = 1
 
 _QUERY_WORD = re.compile(r"[0-9a-z]+")
 _TEXT_WORD = re.compile(r"\w+")
@@ -174,24 +177,64 @@ def _content(words) -> tuple[str, ...]:
 # PostgreSQL ------------------------------------------------------------------------
 
 
+def _alternative_queries(clause) -> list[SearchQuery]:
+    queries = []
+    for words in clause.alternatives:
+        if not _content(words):
+            continue  # only stop words: the index has none of them
+        if len(words) == 1:
+            # Only [0-9a-z] words: to_tsquery cannot meet a syntax error.
+            text = words[0] + (":*" if clause.prefix else "")
+            queries.append(SearchQuery(text, config=SEARCH_CONFIG, search_type="raw"))
+        else:
+            queries.append(SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="phrase"))
+    return queries
+
+
 def tsquery(clauses) -> SearchQuery | None:
     """The clauses as a tsquery: phrases with phraseto_tsquery, each stemmed by french_unaccent."""
     combined = None
     for clause in clauses:
         either = None
-        for words in clause.alternatives:
-            if not _content(words):
-                continue  # only stop words: the index has none of them
-            if len(words) == 1:
-                # Only [0-9a-z] words: to_tsquery cannot meet a syntax error.
-                text = words[0] + (":*" if clause.prefix else "")
-                part = SearchQuery(text, config=SEARCH_CONFIG, search_type="raw")
-            else:
-                part = SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="phrase")
+        for part in _alternative_queries(clause):
             either = part if either is None else either | part
         if either is not None:
             combined = either if combined is None else combined & either
     return combined
+
+
+def ts_rank(clauses):
+    """The sum, over the clauses, of the ranks of the alternatives that match.
+
+    One ts_rank of the whole query would score every word of every synonym phrase where
+    it stands alone (« achats » and « responsables » for SPASER): a practice citing the
+    acronym in its title would rank below one that uses those common words. Like bm25
+    on SQLite, a phrase counts only where it matches.
+    """
+    vector = PracticeSearchVector()
+    total = None
+    for clause in clauses:
+        queries = _alternative_queries(clause)
+        if not queries:
+            continue
+        if len(queries) == 1:
+            # Every clause matches (AND): no need to check this one does.
+            score = SearchRank(vector, queries[0], normalization=RANK_NORMALIZATION)
+        else:
+            # Summed like bm25 sums its phrases: each synonym used adds to the score.
+            score = None
+            for query in queries:
+                matched = Case(
+                    When(
+                        SearchVectorExact(vector, query),
+                        then=SearchRank(vector, query, normalization=RANK_NORMALIZATION),
+                    ),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                )
+                score = matched if score is None else score + matched
+        total = score if total is None else total + score
+    return total
 
 
 # SQLite ----------------------------------------------------------------------------
@@ -268,8 +311,7 @@ def relevance(queryset, query, synonyms: Synonyms | None = None):
     """The ranking of a query's matches in a searched queryset, or None without words."""
     clauses, _ = _clauses(queryset, query, synonyms)
     if _on_postgresql(queryset):
-        parsed = tsquery(clauses)
-        return None if parsed is None else SearchRank(PracticeSearchVector(), parsed)
+        return ts_rank(clauses)
     return None if fts_query(clauses) is None else bm25()
 
 
