@@ -22,7 +22,9 @@ import re
 from collections import Counter
 
 import snowballstemmer
+from django.apps import apps as django_apps
 from django.db import connections, router
+from django.utils import timezone
 
 from .text import STOP_WORDS, fold, legal_tokens, normalize_legal_references
 
@@ -159,7 +161,12 @@ def rebuild_fts(using="default", batch=2000):
 
 
 def words_of(*texts):
-    """{folded word: its most frequent written form} of the texts (letters only, ≥ 3)."""
+    """{folded word: how it is written} of the texts (letters only, 3 or more).
+
+    The most frequent lower-case form (« équitable », even if a title starts with
+    « Équitable »), or the most frequent form of a word never written in lower case
+    (« Mayotte »).
+    """
     forms = {}
     for text in texts:
         for word in _TEXT_WORD.findall(text or ""):
@@ -168,8 +175,25 @@ def words_of(*texts):
             folded = fold(word)
             if folded in STOP_WORDS:
                 continue
-            forms.setdefault(folded, Counter())[word.lower()] += 1
-    return {folded: counter.most_common(1)[0][0] for folded, counter in forms.items()}
+            forms.setdefault(folded, Counter())[word] += 1
+    return {folded: _written_form(counter) for folded, counter in forms.items()}
+
+
+def _written_form(counter):
+    lower = Counter({form: n for form, n in counter.items() if form == form.lower()})
+    return (lower or counter).most_common(1)[0][0]
+
+
+def _vocabulary_rows(model, words, frequencies=None):
+    return [
+        model(
+            word=folded,
+            stem=stem(folded),
+            display=display,
+            frequency=frequencies[folded] if frequencies else 1,
+        )
+        for folded, display in words.items()
+    ]
 
 
 def public_texts(practice):
@@ -187,24 +211,24 @@ def add_to_vocabulary(practice):
 
     if not practice.is_public:
         return
-    words = words_of(*public_texts(practice))
     SearchWord.objects.bulk_create(
-        [SearchWord(word=w, display=d, frequency=1) for w, d in words.items()],
-        ignore_conflicts=True,
+        _vocabulary_rows(SearchWord, words_of(*public_texts(practice))), ignore_conflicts=True
     )
 
 
-def rebuild_vocabulary():
+def rebuild_vocabulary(registry=None):
     """Replace the vocabulary with the words of every published practice, levers,
-    sectors and partners included; returns its size."""
-    from levers.models import Lever
-
-    from .models import Partner, Practice, SearchWord, Sector
-
+    sectors and partners included; returns its size. `registry`: a migration's apps."""
+    registry = registry or django_apps
+    Practice = registry.get_model("practices", "Practice")
+    SearchWord = registry.get_model("practices", "SearchWord")
     counts = Counter()
-    forms = {}
+    forms = {}  # folded word: Counter of the forms chosen by each practice or name
     practices = (
-        Practice.objects.published()
+        # Practice.objects.published(), which a migration's models do not have.
+        Practice.objects.filter(
+            status="published", published_at__lte=timezone.now(), deleted_at__isnull=True
+        )
         .select_related("department__region")
         .only(
             "title",
@@ -219,17 +243,15 @@ def rebuild_vocabulary():
         words = words_of(*public_texts(practice))
         counts.update(words.keys())
         for folded, form in words.items():
-            forms.setdefault(folded, form)
-    for model in (Lever, Sector, Partner):
-        for name in model.objects.values_list("name", flat=True):
+            forms.setdefault(folded, Counter())[form] += 1
+    for app, model in [("levers", "Lever"), ("practices", "Sector"), ("practices", "Partner")]:
+        for name in registry.get_model(app, model).objects.values_list("name", flat=True):
             for folded, form in words_of(name).items():
                 counts[folded] += 1
-                forms.setdefault(folded, form)
+                forms.setdefault(folded, Counter())[form] += 1
     SearchWord.objects.all().delete()
-    SearchWord.objects.bulk_create(
-        [SearchWord(word=w, display=forms[w], frequency=n) for w, n in counts.items()],
-        batch_size=2000,
-    )
+    written = {folded: _written_form(counter) for folded, counter in forms.items()}
+    SearchWord.objects.bulk_create(_vocabulary_rows(SearchWord, written, counts), batch_size=2000)
     return len(counts)
 
 

@@ -84,6 +84,7 @@ class SearchWord(models.Model):
     """
 
     word = models.CharField("mot (sans accents)", max_length=60, unique=True)
+    stem = models.CharField("racine", max_length=60, db_index=True)
     display = models.CharField("forme écrite", max_length=60)
     frequency = models.PositiveIntegerField("nombre de pratiques", default=1)
 

@@ -94,6 +94,7 @@ def index_practices(apps, schema_editor):
         rows.append(search_index.fts_row(practice))
     if rows and search_index.uses_fts(using):
         search_index.write_fts_rows(rows, using)
+    search_index.rebuild_vocabulary(apps)
 
 
 def grant_synonyms(apps, schema_editor):
@@ -145,6 +146,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('word', models.CharField(max_length=60, unique=True, verbose_name='mot (sans accents)')),
+                ('stem', models.CharField(db_index=True, max_length=60, verbose_name='racine')),
                 ('display', models.CharField(max_length=60, verbose_name='forme écrite')),
                 ('frequency', models.PositiveIntegerField(default=1, verbose_name='nombre de pratiques')),
             ],
