@@ -12,6 +12,7 @@ from levers.models import LegalBasis, Lever
 
 from .filters import PracticeFilter
 from .models import Department, Partner, Practice, Region, Sector, with_counts
+from .suggest import suggestion
 from .text import fold
 
 PAGE_SIZE = 12
@@ -69,6 +70,7 @@ def practice_list(request):
     active = filterset.active_filters() if filterset.is_bound else []
     feed_query = request.GET.copy()
     feed_query.pop("page", None)
+    query = filterset.search_query() if filterset.is_bound else ""
     context = {
         "filter": filterset,
         "form": filterset.form,
@@ -77,7 +79,8 @@ def practice_list(request):
         "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
         "practices": page_obj.object_list,
         "count": paginator.count,
-        "q": filterset.search_query() if filterset.is_bound else "",
+        "q": query,
+        "suggestion": _suggestion(request, filterset, query, paginator.count),
         "sort": filterset.sort_key() if filterset.is_bound else "recent",
         "sorts": PracticeFilter.SORTS,
         "chips": _chip_links(request, active),
@@ -85,6 +88,19 @@ def practice_list(request):
         "has_errors": bool(filterset.is_bound and filterset.errors),
     }
     return render(request, "practices/practice_list.html", context)
+
+
+def _suggestion(request, filterset, query, count):
+    """{"query", "url"} of a corrected search when this one finds few practices."""
+    if not query:
+        return None
+    corrected = suggestion(filterset.queryset_without("q"), query, count, filterset.synonyms())
+    if corrected is None:
+        return None
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["q"] = corrected
+    return {"query": corrected, "url": f"?{params.urlencode()}"}
 
 
 def _set_prefetched(instance, name, objects):
