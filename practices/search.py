@@ -50,13 +50,14 @@ MAX_TERM_LENGTH = 60
 # are mostly acronyms (RSA, ESS, EA), which must match whole words only.
 PREFIX_MIN_LENGTH = 4
 # The longest synonym term looked for in a query, in words.
-MAX_PHRASE_WORDS = 12
+MAX_PHRASE_WORDS = 24
 # ts_rank divided by 1 + log(length): long practices do not win by length alone, as
 # with bm25 on SQLite.
 RANK_NORMALIZATION = 1
 
 _QUERY_WORD = re.compile(r"[0-9a-z]+")
 _TEXT_WORD = re.compile(r"\w+")
+_ARTICLE_WORD = re.compile(r"\b(?:articles?|art)\b\.?(?=\s*[ldr]\d{4}x)")
 
 # The column exists in the database only (see migration 0004), so the ORM never
 # writes or selects it; this detached field lets a Col point at it.
@@ -87,6 +88,8 @@ class Clause:
 
 def _words(text) -> list[str]:
     folded = normalize_legal_references(fold(str(text or "")[:MAX_QUERY_LENGTH]))
+    # « article L2113-12 »: texts cite articles without the word.
+    folded = _ARTICLE_WORD.sub("", folded)
     return [word[:MAX_TERM_LENGTH] for word in _QUERY_WORD.findall(folded)]
 
 

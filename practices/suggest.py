@@ -4,7 +4,7 @@ Each query word that no published practice uses is replaced by the closest word 
 vocabulary (``SearchWord``, the words of published practices): by trigram similarity,
 with pg_trgm and its index on PostgreSQL, and in Python with the same measure on SQLite,
 over the few hundred words that share its first letter and about its length. The
-correction is proposed only if it finds more practices than the query did.
+correction is proposed only if it finds practices, at least as many as the query did.
 """
 
 import re
@@ -110,13 +110,14 @@ def correction(query, using="default", synonyms=None):
 
 
 def suggestion(queryset, query, count, synonyms=None):
-    """A corrected query that finds more practices than `count` in `queryset`, when
-    `count` is small; None otherwise."""
+    """A corrected query that finds practices in `queryset`, at least `count`, when
+    `count` (the query's) is small; None otherwise."""
     if count >= FEW_RESULTS or not str(query or "").strip():
         return None
     synonyms = synonyms or load_synonyms(queryset.db)
     corrected = correction(query, queryset.db, synonyms)
     if corrected is None:
         return None
+    # As many is enough: « Mayote » finds Mayotte already, as a prefix, and is still a typo.
     found = search_practices(queryset, corrected, synonyms).count()
-    return corrected if found > count else None
+    return corrected if found and found >= count else None
