@@ -424,3 +424,12 @@ def test_postgresql_has_pg_trgm_and_a_trigram_index_on_the_vocabulary(db):
         "SELECT indexdef FROM pg_indexes WHERE indexname = 'searchword_word_trgm_idx'"
     )[0]
     assert "gin_trgm_ops" in definition
+
+
+def test_rebuild_search_index_restores_what_bulk_writes_bypassed(db):
+    practice = make_practice(slug="vrac", title="Un titre")
+    Practice.objects.filter(pk=practice.pk).update(title="Lombricompostage en vrac")
+    SearchWord.objects.all().delete()
+    call_command("rebuild_search_index", verbosity=0)
+    assert ranked("lombricompostage") == ["vrac"]
+    assert SearchWord.objects.filter(word="lombricompostage", display="Lombricompostage").exists()
