@@ -6,7 +6,7 @@ from django.db.models import Func, Lookup
 
 from levers.models import PublicContent
 
-from .search_index import FTS_TABLE
+from .search_index import FTS_PRACTICE_COLUMN, FTS_TABLE
 from .text import CONTROL_CHARS, fold
 
 MAX_SYNONYM_TERMS = 8
@@ -128,7 +128,7 @@ class SearchEntry(models.Model):
     practice = models.OneToOneField(
         "practices.Practice",
         primary_key=True,
-        db_column="rowid",
+        db_column=FTS_PRACTICE_COLUMN,
         db_constraint=False,
         on_delete=models.DO_NOTHING,
         related_name="search_entry",

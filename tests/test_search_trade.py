@@ -380,7 +380,7 @@ def test_sqlite_has_a_full_text_table_with_four_weighted_columns(db):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's index")
     sql = _rows("SELECT sql FROM sqlite_master WHERE name = 'practice_search'")[0][0]
-    assert "fts5(title, summary, places, rest" in sql
+    assert "fts5(title, summary, places, rest, practice UNINDEXED" in sql
 
 
 def test_startup_refuses_a_sqlite_without_fts5(monkeypatch):

@@ -49,8 +49,7 @@ TRIGRAM_INDEX = (
     "CREATE INDEX searchword_word_trgm_idx ON practices_searchword USING gin (word gin_trgm_ops)"
 )
 FTS = [
-    f"CREATE VIRTUAL TABLE {search_index.FTS_TABLE} USING fts5("
-    f"{', '.join(search_index.FTS_COLUMNS)}, tokenize = 'unicode61 remove_diacritics 2')",
+    f"CREATE VIRTUAL TABLE {search_index.FTS_TABLE} USING fts5({search_index.FTS_DEFINITION})",
     # Deleting practices in bulk (queryset delete, purge) must not leave rows behind.
     "CREATE TRIGGER practice_search_delete AFTER DELETE ON practices_practice "
     f"BEGIN DELETE FROM {search_index.FTS_TABLE} WHERE rowid = old.id; END",
@@ -132,7 +131,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='SearchEntry',
             fields=[
-                ('practice', models.OneToOneField(db_column='rowid', db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='search_entry', serialize=False, to='practices.practice')),
+                ('practice', models.OneToOneField(db_column='practice', db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='search_entry', serialize=False, to='practices.practice')),
                 ('document', practices.search_models.FullTextDocumentField(db_column='practice_search')),
             ],
             options={
