@@ -106,7 +106,11 @@ class Synonyms:
 
     @functools.cached_property
     def by_key(self):
-        return {_key(term): group for group in self.groups for term in group}
+        """{a term's key: the terms a query must look for}: every term is recognised,
+        fewer are looked for (see _without_redundant_terms)."""
+        return {
+            _key(term): _without_redundant_terms(group) for group in self.groups for term in group
+        }
 
     @classmethod
     def from_texts(cls, texts):
@@ -119,6 +123,32 @@ class Synonyms:
             if len(terms) > 1:
                 groups.append(terms)
         return cls(tuple(groups))
+
+
+def _stems_of(words):
+    return tuple(stem(w) for w in words if w not in STOP_WORDS)
+
+
+def _contains(longer, shorter):
+    n = len(shorter)
+    return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def _without_redundant_terms(terms):
+    """A group's terms without those that contain another one: whatever « clause sociale
+    d'insertion » finds, « clause sociale » finds too, and phrases cost a check each."""
+    keys = {term: _stems_of(term) for term in terms}
+    return tuple(
+        term
+        for term in terms
+        if not any(
+            other != term
+            and keys[other]
+            and keys[other] != keys[term]
+            and _contains(keys[term], keys[other])
+            for other in terms
+        )
+    )
 
 
 def load_synonyms(using="default", version=None) -> Synonyms:
@@ -180,7 +210,8 @@ def _content(words) -> tuple[str, ...]:
 # PostgreSQL ------------------------------------------------------------------------
 
 
-def _alternative_queries(clause) -> list[SearchQuery]:
+def _alternative_queries(clause) -> list[tuple[tuple[str, ...], SearchQuery]]:
+    """[(words, their tsquery)] of a clause's alternatives."""
     queries = []
     for words in clause.alternatives:
         if not _content(words):
@@ -188,9 +219,10 @@ def _alternative_queries(clause) -> list[SearchQuery]:
         if len(words) == 1:
             # Only [0-9a-z] words: to_tsquery cannot meet a syntax error.
             text = words[0] + (":*" if clause.prefix else "")
-            queries.append(SearchQuery(text, config=SEARCH_CONFIG, search_type="raw"))
+            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="raw")
         else:
-            queries.append(SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="phrase"))
+            query = SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="phrase")
+        queries.append((words, query))
     return queries
 
 
@@ -199,7 +231,7 @@ def tsquery(clauses) -> SearchQuery | None:
     combined = None
     for clause in clauses:
         either = None
-        for part in _alternative_queries(clause):
+        for _, part in _alternative_queries(clause):
             either = part if either is None else either | part
         if either is not None:
             combined = either if combined is None else combined & either
@@ -220,22 +252,18 @@ def ts_rank(clauses):
         queries = _alternative_queries(clause)
         if not queries:
             continue
-        if len(queries) == 1:
-            # Every clause matches (AND): no need to check this one does.
-            score = SearchRank(vector, queries[0], normalization=RANK_NORMALIZATION)
-        else:
-            # Summed like bm25 sums its phrases: each synonym used adds to the score.
-            score = None
-            for query in queries:
-                matched = Case(
-                    When(
-                        SearchVectorExact(vector, query),
-                        then=SearchRank(vector, query, normalization=RANK_NORMALIZATION),
-                    ),
+        # Summed like bm25 sums its phrases: each synonym used adds to the score.
+        score = None
+        for words, query in queries:
+            rank = SearchRank(vector, query, normalization=RANK_NORMALIZATION)
+            if len(queries) > 1 and len(words) > 1:
+                # A phrase that does not match would still score its words.
+                rank = Case(
+                    When(SearchVectorExact(vector, query), then=rank),
                     default=Value(0.0),
                     output_field=FloatField(),
                 )
-                score = matched if score is None else score + matched
+            score = rank if score is None else score + rank
         total = score if total is None else total + score
     return total
 
