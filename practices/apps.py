@@ -3,7 +3,6 @@ import sqlite3
 from django.apps import AppConfig
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models.signals import m2m_changed
 
 
 def require_fts5():
@@ -30,10 +29,7 @@ class PracticesConfig(AppConfig):
         if any(db["ENGINE"].endswith("sqlite3") for db in settings.DATABASES.values()):
             require_fts5()
 
-        from levers.models import relations_changed
+        from procurement_portal import invalidation
 
-        from .models import Practice
-
-        # Many-to-many writes bypass save(): cached public pages must not show them late.
-        for field in ("levers", "sectors", "partners"):
-            m2m_changed.connect(relations_changed, sender=getattr(Practice, field).through)
+        # Here because this app holds the last of the public models (it depends on levers).
+        invalidation.connect_receivers()

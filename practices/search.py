@@ -25,7 +25,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -151,21 +150,12 @@ def _without_redundant_terms(terms):
     )
 
 
-def load_synonyms(using="default", version=None) -> Synonyms:
-    """The groups editors keep in the admin: one small query, or none when the caller
-    knows the content version (any change to a group moves it), from the cache."""
-    from procurement_portal.page_cache import safe_cache_get, safe_cache_set
-
+def load_synonyms(using="default") -> Synonyms:
+    """The groups editors keep in the admin (one small query; PracticeFilter.synonyms()
+    keeps them in the cache under the content version)."""
     from .search_models import Synonym
 
-    key = f"search-synonyms:{version}" if version is not None else None
-    synonyms = safe_cache_get(key) if key else None
-    if synonyms is None:
-        texts = Synonym.objects.using(using).values_list("terms", flat=True)
-        synonyms = Synonyms.from_texts(texts)
-        if key:
-            safe_cache_set(key, synonyms, settings.PAGE_CACHE_SECONDS)
-    return synonyms
+    return Synonyms.from_texts(Synonym.objects.using(using).values_list("terms", flat=True))
 
 
 def parse(query, synonyms: Synonyms | None = None) -> list[Clause]:

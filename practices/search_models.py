@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Func, Lookup
 
-from levers.models import PublicContent
+from procurement_portal.invalidation import PublicContentManager
 
 from .search_index import FTS_PRACTICE_COLUMN, FTS_TABLE
 from .text import CONTROL_CHARS, fold
@@ -23,8 +23,12 @@ def split_terms(text):
     return terms
 
 
-class Synonym(PublicContent):
-    """Terms a search treats as one: an acronym and its long form, two names of a thing."""
+class Synonym(models.Model):
+    """Terms a search treats as one: an acronym and its long form, two names of a thing.
+
+    Public content (procurement_portal.invalidation): a change makes cached search pages
+    stale at once.
+    """
 
     terms = models.TextField(
         "termes équivalents",
@@ -41,6 +45,8 @@ class Synonym(PublicContent):
         help_text="Pour les éditeurs seulement (source, raison d'être) ; jamais affichée.",
     )
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = PublicContentManager()
 
     class Meta:
         verbose_name = "synonyme"

@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 
 from levers.models import Fiche, Kit, Lever
 from practices import search_index
-from practices.models import ContentVersion, Department, Partner, Practice, Sector, Synonym
+from practices.models import Department, Partner, Practice, Sector, Synonym
 from practices.search_models import split_terms
 from practices.text import fold
 
@@ -129,7 +129,6 @@ class Command(BaseCommand):
             # Practices are saved one by one, which keeps the indexes in step; the
             # vocabulary also drops the words of content changed since.
             search_index.rebuild_vocabulary()
-            ContentVersion.objects.bump()  # cached public pages are stale
         self.stdout.write(
             self.style.SUCCESS(
                 f"Contenu chargé : {loader.created} créé(s), {loader.updated} mis à jour."

@@ -2,7 +2,8 @@
 
 Like `loaddata`, with history recording off: loading many-to-many relations would
 otherwise add a history record to every practice and fiche, on top of the history
-the backup restores.
+the backup restores. Cached public pages become stale as with any other write
+(procurement_portal.invalidation: loaddata saves through the ORM).
 """
 
 from django.core.management import call_command
@@ -10,7 +11,6 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from practices import search_index
-from practices.models import ContentVersion
 
 
 class Command(BaseCommand):
@@ -25,4 +25,3 @@ class Command(BaseCommand):
         # loaddata bypasses save(): SQLite's full-text table and the vocabulary are
         # rebuilt from the restored practices.
         search_index.rebuild()
-        ContentVersion.objects.bump()
