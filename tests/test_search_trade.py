@@ -200,7 +200,7 @@ def test_a_phrase_of_the_query_is_replaced_by_its_group(starter_synonyms):
     assert ranked("SIAE territoire") == ["siae"]
 
 
-def test_a_synonym_added_in_the_admin_applies_to_the_next_request(client, db, settings):
+def test_a_synonym_added_in_the_admin_applies_to_the_next_request(client, db, settings, committed):
     settings.PAGE_CACHE_SECONDS = 600
     make_practice(slug="lombric", summary="Un vermicomposteur dans chaque collège.")
     assert client.get("/pratiques/", {"q": "lombricompostage"}).context["count"] == 0
@@ -208,10 +208,11 @@ def test_a_synonym_added_in_the_admin_applies_to_the_next_request(client, db, se
 
     editor = Client()
     editor.force_login(make_staff("Éditeurs"))
-    response = editor.post(
-        "/admin/practices/synonym/add/",
-        {"terms": "lombricompostage = vermicomposteur", "note": ""},
-    )
+    with committed():  # the content version moves when the admin's transaction commits
+        response = editor.post(
+            "/admin/practices/synonym/add/",
+            {"terms": "lombricompostage = vermicomposteur", "note": ""},
+        )
     assert response.status_code == 302, response.content.decode()[:2000]
 
     assert ContentVersion.objects.current()[0] > version
