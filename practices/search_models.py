@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Func, Lookup
 
+from procurement_portal.forms import CONTROL_CHARS_MESSAGE, has_control_characters
 from procurement_portal.invalidation import PublicContentManager
 
 from .search_index import FTS_PRACTICE_COLUMN, FTS_TABLE
-from .text import CONTROL_CHARS, fold
+from .text import fold
 
 MAX_SYNONYM_TERMS = 8
 MAX_SYNONYM_TERM_LENGTH = 120
@@ -60,8 +61,8 @@ class Synonym(models.Model):
         return split_terms(self.terms)
 
     def clean(self):
-        if CONTROL_CHARS.search(self.terms or "") or CONTROL_CHARS.search(self.note or ""):
-            raise ValidationError("Ce texte contient des caractères non autorisés.")
+        if has_control_characters([self.terms, self.note]):
+            raise ValidationError(CONTROL_CHARS_MESSAGE)
         terms = self.term_list()
         if len(terms) < 2:
             raise ValidationError(

@@ -122,7 +122,7 @@ class TrigramOnPostgres(TrigramExtension):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practices', '0009_search_vector_inline'),
+        ('practices', '0010_practice_revisions'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from procurement_portal.admin import EditorFormDefaults
 
-from .search_models import Synonym
+from ..search_models import Synonym
 
 
 class SynonymForm(forms.ModelForm):
