@@ -9,7 +9,7 @@ whole words only).
 
 PostgreSQL: full-text search on ``practices_practice.search_vector``, a stored
 generated tsvector with a GIN index, built with the ``french_unaccent`` configuration
-(migrations 0004 and 0010), which stems the query's words and phrases like the index;
+(migrations 0004 and 0011), which stems the query's words and phrases like the index;
 ranked with ts_rank (title A, summary B, places and levers C, the rest D).
 
 SQLite: the FTS5 table ``practice_search`` (practices.search_index), whose texts and

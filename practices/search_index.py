@@ -9,7 +9,7 @@ A practice is indexed as four texts, in decreasing weight on both databases:
 4. the rest: body, sectors, partners, key-figure labels (``Practice.search_text``).
 
 PostgreSQL builds its tsvector from these columns itself (a generated column, weights
-A to D, migration 0010). SQLite has a full-text table (FTS5, ``practice_search``) that
+A to D, migration 0011). SQLite has a full-text table (FTS5, ``practice_search``) that
 this module fills from the same texts, French-stemmed in Python with the Snowball
 stemmer PostgreSQL's ``french_stem`` also uses, whenever ``search_text`` is refreshed.
 

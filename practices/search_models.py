@@ -87,7 +87,7 @@ class Synonym(models.Model):
 class SearchWord(models.Model):
     """A word of the published practices, for « Vouliez-vous dire » (practices.suggest).
 
-    PostgreSQL finds the closest ones with pg_trgm (trigram index, migration 0010).
+    PostgreSQL finds the closest ones with pg_trgm (trigram index, migration 0011).
     """
 
     word = models.CharField("mot (sans accents)", max_length=60, unique=True)
@@ -126,7 +126,7 @@ class Bm25(Func):
 
 
 class SearchEntry(models.Model):
-    """A practice's row in SQLite's full-text table (FTS5, migration 0010; none elsewhere).
+    """A practice's row in SQLite's full-text table (FTS5, migration 0011; none elsewhere).
 
     Unmanaged: the table is a virtual table that practices.search_index fills. The model
     only lets queries join it (`search_entry__document__match`) and rank with Bm25.
