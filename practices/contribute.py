@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from levers.models import Lever
 from procurement_portal.security import client_ip
 
+from .alerts.models import PublicationNotice
 from .models import FIRST_YEAR, LAST_YEAR, Contribution, Department, KeyFigure, Practice, Sector
 from .text import CONTROL_CHARS
 
@@ -240,6 +241,12 @@ class ProposalForm(PublicForm):
         help_text=f"Jusqu'à {MAX_LINKS} adresses web (délibération, article, "
         "document), une par ligne, commençant par https://",
     )
+    notify_on_publication = forms.BooleanField(
+        label="Me prévenir de la publication",
+        required=False,
+        help_text="Un courriel avec le lien de la pratique, une seule fois, quand elle sera "
+        "publiée.",
+    )
     # Honeypot: hidden from people (CSS class, aria-hidden, out of the tab order); bots
     # that fill every field give themselves away.
     site_web = forms.CharField(
@@ -299,7 +306,7 @@ class ProposalForm(PublicForm):
             start_year=data["start_year"],
             end_year=data["end_year"],
         )
-        return Contribution.objects.submit(
+        contribution = Contribution.objects.submit(
             practice,
             levers=data["levers"],
             sectors=data["sectors"],
@@ -309,6 +316,9 @@ class ProposalForm(PublicForm):
             contributor_role=data["contributor_role"],
             links=data["links"],
         )
+        if data["notify_on_publication"]:
+            PublicationNotice.objects.create(practice=contribution.practice)
+        return contribution
 
 
 class KeyFigureForm(PublicForm):

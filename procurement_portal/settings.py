@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "import_export",
     "levers",
     "practices",
+    "practices.alerts",
 ]
 
 MIDDLEWARE = [
@@ -415,6 +416,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who is told of each proposal sent through /proposer/.
 PORTAL_EDITORS_EMAILS = [
     env_email("PORTAL_EDITORS_EMAILS", address) for address in env_list("PORTAL_EDITORS_EMAILS", [])
+]
+# Editors who opted into a daily summary of what awaits them (proposals, practices in
+# review), sent by manage.py send_alerts; empty: no summary.
+PORTAL_EDITORS_SUMMARY_EMAILS = [
+    env_email("PORTAL_EDITORS_SUMMARY_EMAILS", address)
+    for address in env_list("PORTAL_EDITORS_SUMMARY_EMAILS", [])
 ]
 # Where contributors exercise their rights over their personal data (GDPR notice of
 # /proposer/ and the acknowledgement email); defaults to the first editor address.

@@ -1,0 +1,51 @@
+"""A saved search: the list page's filters, validated by PracticeFilter, kept as a query
+string and described in the words of the list's chips (PracticeFilter.active_choices)."""
+
+from django.http import QueryDict
+from django.utils.http import urlencode
+
+from practices.filters import PracticeFilter
+from practices.models import Practice
+
+# The list's parameters an alert follows (not the sort nor the page).
+FILTER_PARAMS = ("levier", "departement", "region", "secteur", "type_collectivite", "annee", "q")
+
+
+def search_filter(data, queryset=None, request=None):
+    """PracticeFilter over the list parameters found in `data` (a QueryDict or a query
+    string), always bound: no parameter means every practice."""
+    if isinstance(data, str):
+        data = QueryDict(data)
+    params = QueryDict(mutable=True)
+    for name in FILTER_PARAMS:
+        values = [value for value in data.getlist(name) if value != ""]
+        if values:
+            params.setlist(name, values)
+    if queryset is None:
+        queryset = Practice.objects.published()
+    return PracticeFilter(params, queryset=queryset, request=request)
+
+
+def canonical_query(filterset):
+    """The valid filters as a query string in a fixed order: one search, one string."""
+    pairs = []
+    for name, value, _ in filterset.active_choices():
+        pairs.append((name, filterset.search_query() if name == "q" else value))
+    return urlencode(sorted(pairs, key=lambda pair: (FILTER_PARAMS.index(pair[0]), pair[1])))
+
+
+def hidden_inputs(filterset):
+    """[(name, value)] to carry the valid filters in a form."""
+    return [
+        (name, filterset.search_query() if name == "q" else value)
+        for name, value, _ in filterset.active_choices()
+    ]
+
+
+def describe(filterset):
+    """« Clauses sociales, Hauts-de-France » — or every practice when nothing is chosen."""
+    words = [
+        f"année {label}" if name == "annee" else label
+        for name, _, label in filterset.active_choices()
+    ]
+    return ", ".join(words) if words else "toutes les pratiques"
