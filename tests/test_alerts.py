@@ -289,3 +289,21 @@ def test_the_proposal_form_offers_to_be_told_of_the_publication(client, db):
     page = text(client.get(reverse("practices:propose")))
     assert "Me prévenir de la publication" in page
     assert 'type="checkbox" name="notify_on_publication"' in page
+
+
+# The admin, for support ----------------------------------------------------------------
+
+
+def test_editors_see_subscriptions_but_cannot_create_them(client, pending, lever):
+    from django.contrib.auth.models import User
+
+    admin = User.objects.create_superuser("chef", "chef@rtes.example", "mot-de-passe-solide-42")
+    client.force_login(admin)
+    page = text(client.get("/admin/alerts/subscription/"))
+    assert "agent@ville.example" in page
+    assert "Clauses sociales" in page
+    assert "/admin/alerts/subscription/add/" not in page
+    assert client.get("/admin/alerts/subscription/add/").status_code == 403
+    change = text(client.get(f"/admin/alerts/subscription/{pending.pk}/change/"))
+    assert 'name="frequency"' in change
+    assert 'name="email"' not in change
