@@ -184,6 +184,24 @@ def test_unconfirmed_and_scheduled_are_not_sent(lever, smtp_server, clock):
     assert smtp_server.wait_for(1)[0]["to"] == ["agent@ville.example"]
 
 
+def test_a_digest_does_not_quote_the_search_words(lever, smtp_server, clock):
+    confirmed(query="levier=clauses-sociales&q=Appelez+le+0800", at=clock.start)
+    make_practice(
+        levers=[lever],
+        title="Appelez le 0800 pour la cantine",
+        published_at=clock.start + timedelta(hours=1),
+    )
+    clock(days=8)
+    run()
+    (message,) = smtp_server.wait_for(1)
+    assert message["message"]["Subject"] == (
+        "1 nouvelle pratique : vos mots de recherche, Clauses sociales"
+    )
+    body = smtp_server.body(0)
+    assert "« Appelez" not in body
+    assert "Appelez le 0800 pour la cantine" in body  # the published title, not the search
+
+
 def test_a_digest_lists_twenty_then_links_to_the_list(lever, smtp_server, clock):
     confirmed(at=clock.start)
     for n in range(23):

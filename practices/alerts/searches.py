@@ -42,10 +42,18 @@ def hidden_inputs(filterset):
     ]
 
 
-def describe(filterset):
-    """« Clauses sociales, Hauts-de-France » — or every practice when nothing is chosen."""
-    words = [
-        f"année {label}" if name == "annee" else label
-        for name, _, label in filterset.active_choices()
-    ]
+def describe(filterset, quote_words=True):
+    """« Clauses sociales, Hauts-de-France » — or every practice when nothing is chosen.
+
+    Mails say « vos mots de recherche » instead of quoting them (quote_words=False): a
+    mail echoes no text typed into a form, the address owner's or not."""
+
+    def label_of(name, label):
+        if name == "annee":
+            return f"année {label}"
+        if name == "q" and not quote_words:
+            return "vos mots de recherche"
+        return label
+
+    words = [label_of(name, label) for name, _, label in filterset.active_choices()]
     return ", ".join(words) if words else "toutes les pratiques"

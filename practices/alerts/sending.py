@@ -83,7 +83,12 @@ def send_digest(pk, now, connection, references):
             query = subscription.query + ("&" if subscription.query else "") + "tri=recent"
             list_url = mail.absolute_url(f"{reverse('practices:list')}?{query}")
             mail.digest(
-                subscription, describe(filterset), practices, total, list_url, connection
+                subscription,
+                describe(filterset, quote_words=False),
+                practices,
+                total,
+                list_url,
+                connection,
             ).send()
             subscription.last_sent_at = now
             sent = True

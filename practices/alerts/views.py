@@ -80,7 +80,8 @@ def _render_form(request, form, filterset, status=200):
             "form": form,
             "filters": hidden_inputs(filterset),
             "description": describe(filterset),
-            "filter_errors": filterset.errors,
+            # On a GET (/alertes/?levier=…), unknown filters are simply left out.
+            "filter_errors": filterset.errors if form.is_bound else {},
             "unconfirmed_days": UNCONFIRMED_DAYS,
             "privacy_email": settings.PORTAL_PRIVACY_EMAIL,
         },
