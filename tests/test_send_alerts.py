@@ -415,3 +415,39 @@ def test_no_summary_without_opt_in_or_when_nothing_waits(lever, smtp_server, set
     Practice.objects.update(status=Practice.Status.PUBLISHED, published_at=timezone.now())
     run()
     assert smtp_server.wait_for(1, timeout=0.5) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_runs_at_the_same_moment_send_each_digest_once(smtp_server):
+    import threading
+
+    from django.db import connection
+
+    lever = make_lever(name="Clauses sociales", slug="clauses-sociales")
+    start = timezone.now()
+    for n in range(20):
+        confirmed(email=f"a{n}@ville.example", at=start)
+    make_practice(levers=[lever], published_at=start + timedelta(hours=1))
+    later = start + timedelta(days=8)
+    errors = []
+
+    def one_run():
+        try:
+            sending.run(later)
+        except Exception as error:  # reported below, not lost in the thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one_run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    smtp_server.wait_for(21, timeout=1)  # a 21st would be a digest sent twice
+    assert len(smtp_server.messages) == 20
+    assert sorted(m["to"][0] for m in smtp_server.messages) == sorted(
+        f"a{n}@ville.example" for n in range(20)
+    )
