@@ -131,6 +131,20 @@ def test_the_same_page_answers_whether_the_address_had_the_alert_or_not(client, 
     assert "confirmer" not in smtp_server.body(1)
 
 
+def test_asking_again_for_an_unconfirmed_alert_gives_seven_days_again(client, lever, smtp_server):
+    subscribe(client, frequence="quotidienne")
+    Subscription.objects.update(created_at=timezone.now() - timezone.timedelta(days=8))
+    subscribe(client, frequence="hebdomadaire")
+    subscription = Subscription.objects.get()
+    assert subscription.frequency == "hebdomadaire"
+    smtp_server.wait_for(2)
+    link = re.search(r"https://portail\.example\.org(/\S+/confirmer/)", smtp_server.body(1))
+    assert client.get(link.group(1)).status_code == 200
+    client.post(link.group(1))
+    subscription.refresh_from_db()
+    assert subscription.is_confirmed
+
+
 def test_sent_page_says_to_check_the_mailbox(client, db):
     page = text(client.get(SENT_URL))
     assert "Vérifiez votre messagerie" in page

@@ -66,9 +66,11 @@ def subscribe_address(email, query, frequency):
         subscription, created = Subscription.objects.get_or_create(
             email=email, query=query, defaults={"frequency": frequency}
         )
-        if not created and not subscription.is_confirmed and subscription.frequency != frequency:
+        if not created and not subscription.is_confirmed:
+            # Asked again: the latest frequency, and seven days again to confirm.
             subscription.frequency = frequency
-            subscription.save(update_fields=["frequency"])
+            subscription.created_at = timezone.now()
+            subscription.save(update_fields=["frequency", "created_at"])
     return subscription
 
 
