@@ -571,42 +571,26 @@ class PracticeFilter(django_filters.FilterSet):
         self._facets = facets
         return facets
 
-    # The words before each chip's label; one home with active_choices() for the labels.
-    CHIP_PREFIXES = {
-        "levier": "Levier",
-        "type_collectivite": "Collectivité",
-        "region": "Région",
-        "departement": "Département",
-        "secteur": "Secteur",
-        "annee": "Année",
-    }
-
-    def active_choices(self):
-        """[(parameter, value, label)] of the valid filters in use, each labelled in plain
-        words (« Clauses sociales », « Pas-de-Calais (62) », « 2020 »): the chips of the
-        list page and the descriptions of e-mail alerts. No query beyond the labels'."""
+    def active_filters(self):
+        """[(parameter, value, label)] of the valid filters in use, for removable chips."""
         data = self._cleaned()
         active = []
         query = self.search_query()
         if query:
             active.append(("q", data.get("q"), f"« {query} »"))
-        labels = self._facet_labels()
-        labels["type_collectivite"] = list(Practice.AuthorityType.choices)
+        labels = {
+            "levier": "Levier",
+            "type_collectivite": "Collectivité",
+            "region": "Région",
+            "departement": "Département",
+            "secteur": "Secteur",
+        }
+        facets = self.facets()
         for name in self.FACETS:
-            chosen = self.selected(name)
-            active += [(name, value, label) for value, label in labels[name] if value in chosen]
+            for choice in facets[name]:
+                if choice["selected"]:
+                    active.append((name, choice["value"], f"{labels[name]} : {choice['label']}"))
         if data.get("annee") is not None:
-            active.append(("annee", str(int(data["annee"])), str(int(data["annee"]))))
+            year = int(data["annee"])
+            active.append(("annee", self.data.get("annee"), f"Année : {year}"))
         return active
-
-    def active_filters(self):
-        """[(parameter, value, label)] of the valid filters in use, for removable chips."""
-        raw_year = self.data.get("annee") if self.data else None
-        return [
-            (
-                name,
-                raw_year if name == "annee" else value,
-                label if name == "q" else f"{self.CHIP_PREFIXES[name]} : {label}",
-            )
-            for name, value, label in self.active_choices()
-        ]

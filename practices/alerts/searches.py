@@ -1,5 +1,5 @@
 """A saved search: the list page's filters, validated by PracticeFilter, kept as a query
-string and described in the words of the list's chips (PracticeFilter.active_choices)."""
+string and described in the words of the list's chips (PracticeFilter.active_filters)."""
 
 from django.http import QueryDict
 from django.utils.http import urlencode
@@ -26,20 +26,30 @@ def search_filter(data, queryset=None, request=None):
     return PracticeFilter(params, queryset=queryset, request=request)
 
 
+def _choices(filterset):
+    """[(parameter, value, label in plain words)] of the valid filters in use, from the
+    list page's chips (« Levier : Clauses sociales » gives « Clauses sociales »): one home
+    for the labels, PracticeFilter.active_filters()."""
+    choices = []
+    for name, value, chip in filterset.active_filters():
+        if name == "q":
+            choices.append((name, filterset.search_query(), chip))
+            continue
+        label = chip.partition(" : ")[2] or chip
+        # The year as the filter read it (« 2020 »), not as typed (« 2020.0 »).
+        choices.append((name, label if name == "annee" else value, label))
+    return choices
+
+
 def canonical_query(filterset):
     """The valid filters as a query string in a fixed order: one search, one string."""
-    pairs = []
-    for name, value, _ in filterset.active_choices():
-        pairs.append((name, filterset.search_query() if name == "q" else value))
+    pairs = [(name, value) for name, value, _ in _choices(filterset)]
     return urlencode(sorted(pairs, key=lambda pair: (FILTER_PARAMS.index(pair[0]), pair[1])))
 
 
 def hidden_inputs(filterset):
     """[(name, value)] to carry the valid filters in a form."""
-    return [
-        (name, filterset.search_query() if name == "q" else value)
-        for name, value, _ in filterset.active_choices()
-    ]
+    return [(name, value) for name, value, _ in _choices(filterset)]
 
 
 def describe(filterset, quote_words=True):
@@ -55,5 +65,5 @@ def describe(filterset, quote_words=True):
             return "vos mots de recherche"
         return label
 
-    words = [label_of(name, label) for name, _, label in filterset.active_choices()]
+    words = [label_of(name, label) for name, _, label in _choices(filterset)]
     return ", ".join(words) if words else "toutes les pratiques"
