@@ -331,7 +331,7 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 # in PORTAL_RATE_LIMIT_CACHE_DIR, shared by the workers of one server (Django creates
 # the directory; var/ is ignored by git).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-# An hour, the rate-limit window (practices.contribute). The file cache's incr() rewrites
+# An hour, the rate-limit window (procurement_portal.rate_limit). The file cache's incr() rewrites
 # an entry with this default timeout: there each counted proposal restarts the hour.
 _RATE_LIMIT_TIMEOUT = 3600
 if REDIS_URL:
@@ -435,6 +435,8 @@ PORTAL_PRIVACY_EMAIL = (
 # At most this many proposals per client address per hour (counted in the "ratelimit"
 # cache: shared by one server's workers, and by all app servers when REDIS_URL is set).
 PORTAL_PROPOSALS_PER_HOUR = env_int("PORTAL_PROPOSALS_PER_HOUR", 5, minimum=1)
+# Alert requests (/alertes/) per client address per hour, counted like proposals.
+PORTAL_ALERTS_PER_HOUR = env_int("PORTAL_ALERTS_PER_HOUR", 5, minimum=1)
 # Contributors' names and emails are erased this many months after their proposal
 # (manage.py purge_contributions, run daily); stated in the form's privacy notice.
 PORTAL_CONTRIBUTION_RETENTION_MONTHS = env_int(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practices.alerts.models import Subscription
-from practices.contribute import CONTROL_CHARS_MESSAGE
+from procurement_portal.forms import CONTROL_CHARS_MESSAGE
 
 from .factories import make_lever, make_practice
 
@@ -198,13 +198,14 @@ def test_honeypot_saves_nothing_and_answers_as_usual(client, lever, smtp_server)
     assert smtp_server.wait_for(1, timeout=0.5) == []
 
 
-def test_subscriptions_share_the_per_address_rate_limit(client, lever, settings):
-    settings.PORTAL_PROPOSALS_PER_HOUR = 2
+def test_subscriptions_have_the_shared_per_address_rate_limit(client, lever, settings):
+    settings.PORTAL_ALERTS_PER_HOUR = 2
     for n in range(2):
         assert subscribe(client, email=f"a{n}@ville.example").status_code == 302
     response = subscribe(client, email="a3@ville.example")
     assert response.status_code == 429
     assert response["Retry-After"] == "3600"
+    assert "demandes d'alerte" in text(response)
     assert Subscription.objects.count() == 2
 
 

@@ -1,8 +1,7 @@
 from django import forms
 
-# Until the shared homes of issue 18 land: the public forms' control-character guard
-# and honeypot name, imported rather than copied.
-from practices.contribute import HONEYPOT, PublicForm
+from practices.proposal_forms import HONEYPOT
+from procurement_portal.forms import PublicForm
 
 from .models import Subscription
 

@@ -11,6 +11,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from procurement_portal import links
+
 from .models import UNCONFIRMED_DAYS
 
 DIGEST_SIZE = 20
@@ -18,12 +20,11 @@ SUMMARY_SIZE = 10
 
 
 def absolute_url(path, request=None):
-    """DJANGO_SITE_URL + path; a request's own address when the setting is empty (development)."""
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    if request is not None:
-        return request.build_absolute_uri(path)
-    raise ImproperlyConfigured("DJANGO_SITE_URL is required to put links in the alerts' mails.")
+    """procurement_portal.links.absolute_url; without a request (send_alerts), the
+    setting is required."""
+    if request is None and not settings.SITE_URL:
+        raise ImproperlyConfigured("DJANGO_SITE_URL is required to put links in the alerts' mails.")
+    return links.absolute_url(request, path)
 
 
 def _one_line(text, limit=180):

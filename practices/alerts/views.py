@@ -21,8 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-# Until issue 18's shared per-address rate limiter lands: today's, imported.
-from practices.contribute import ProposalRateLimit, too_many_requests
+from procurement_portal.rate_limit import RateLimit, too_many_requests
 
 from . import mail
 from .forms import AlertForm, FrequencyForm
@@ -94,9 +93,9 @@ def _render_form(request, form, filterset, status=200):
 def _subscribe(request):
     if request.method != "POST":
         return _render_form(request, AlertForm(), search_filter(request.GET))
-    rate_limit = ProposalRateLimit(request)
+    rate_limit = RateLimit(request, "alerts", settings.PORTAL_ALERTS_PER_HOUR)
     if rate_limit.exceeded():
-        return too_many_requests(request)
+        return too_many_requests(request, rate_limit, noun="demandes d'alerte")
     form = AlertForm(request.POST)
     filterset = search_filter(request.POST)
     if form.is_spam():
@@ -110,7 +109,7 @@ def _subscribe(request):
             form.add_error(None, "Trop de critères pour une alerte : retirez-en quelques-uns.")
         else:
             if not rate_limit.hit():
-                return too_many_requests(request)
+                return too_many_requests(request, rate_limit, noun="demandes d'alerte")
             email = BaseUserManager.normalize_email(form.cleaned_data["email"])
             subscription = subscribe_address(email, query, form.cleaned_data["frequence"])
             _send(mail.confirmation(subscription, request), "confirmation", subscription)
