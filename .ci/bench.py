@@ -11,6 +11,9 @@ its own, `bench=<n>`, which the views ignore: the page is built from scratch, pa
 lookup and store included) and page cache hit (the same address again and again);
 finally a locust load test of a realistic mix, which must end with zero errors.
 
+Then the searches again on SQLite (BENCH_SQLITE=0 to skip), on a file of its own
+(BENCH_SQLITE_URL, default var/bench.sqlite3, replaced) with as many practices.
+
 Loopback only, bounded in time. Environment: BENCH_PRACTICES (10000), BENCH_SECONDS
 per page (5), BENCH_CONCURRENCY (2), BENCH_WORKERS gunicorn workers (2), BENCH_PORT
 (8765), BENCH_LOCUST_SECONDS (30, 0 to skip), BENCH_LOCUST_USERS (20).
@@ -68,6 +71,8 @@ PAGES = [
     ("Liste non filtrée", "/pratiques/", {}, True),
     ("Liste, deux filtres", "/pratiques/?levier=clauses-sociales&region=32", {}, True),
     ("Recherche texte", "/pratiques/?q=restauration+collective", {}, True),
+    # Two synonym groups, each expanded to its acronym and long forms (phrases).
+    ("Recherche avec synonymes", "/pratiques/?q=SIAE+clause+sociale", {}, True),
     ("Page d'une pratique", f"/pratiques/{PRACTICE}/", {}, True),
     ("Page d'un levier", "/leviers/clauses-sociales/", {}, True),
     ("Page d'un département", "/departements/62/", {}, True),
@@ -79,6 +84,15 @@ PAGES = [
     ("Export CSV complet (gzip)", "/pratiques/export.csv", {"Accept-Encoding": "gzip"}, False),
     ("Export CSV complet (brut)", "/pratiques/export.csv", {}, False),
     ("Export CSV filtré", "/pratiques/export.csv?levier=clauses-sociales", {}, False),
+]
+
+# The same searches on the embedded default, SQLite (FTS5, bm25), with as many practices.
+SQLITE = os.environ.get("BENCH_SQLITE", "1") != "0"
+SQLITE_URL = os.environ.get("BENCH_SQLITE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
+SQLITE_ENV = {**ENV, "DATABASE_URL": SQLITE_URL}
+SQLITE_PAGES = [
+    ("SQLite : recherche texte", "/pratiques/?q=restauration+collective", {}, True),
+    ("SQLite : recherche avec synonymes", "/pratiques/?q=SIAE+clause+sociale", {}, True),
 ]
 
 
@@ -177,13 +191,28 @@ print("COUNTS" + json.dumps(counts))
 """
 
 
-def count_queries(paths):
+def prepare_sqlite():
+    path = Path(SQLITE_URL.removeprefix("sqlite:///"))
+    log(f"SQLite {path}: migrate, content, {PRACTICES} practices")
+    path.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    manage("migrate", "--noinput", "-v", "0", env=SQLITE_ENV)
+    manage("load_content", "-v", "0", env=SQLITE_ENV)
+    started = time.perf_counter()
+    manage("generate_practices", "--practices", str(PRACTICES), env=SQLITE_ENV)
+    print(
+        f"generate_practices (SQLite, full-text index included): "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+
+
+def count_queries(paths, env=None):
     """SQL queries per page, in-process through the test client, page cache empty."""
     result = subprocess.run(
         [PYTHON, "-c", QUERY_COUNT_SCRIPT],
         cwd=ROOT,
         env={
-            **ENV,
+            **(env or ENV),
             "BENCH_PATHS": json.dumps(paths),
             "DJANGO_SETTINGS_MODULE": "procurement_portal.settings",
             "DJANGO_ALLOWED_HOSTS": "testserver",
@@ -199,8 +228,8 @@ def count_queries(paths):
 
 
 class Server:
-    def __init__(self):
-        self.env = {**ENV, "DJANGO_PAGE_CACHE_SECONDS": "600"}
+    def __init__(self, env=None):
+        self.env = {**(env or ENV), "DJANGO_PAGE_CACHE_SECONDS": "600"}
         self.process = None
 
     def __enter__(self):
@@ -300,11 +329,11 @@ def measure(path, headers, miss=False):
     }
 
 
-def run_pages(pages):
+def run_pages(pages, env=None):
     """{label: (page cache missed, page cache hit)}; one server, page cache on."""
     log(f"gunicorn, {WORKERS} workers, page cache on: missed (bench=<n>), then hit")
     results = {}
-    with Server():
+    with Server(env):
         started = time.perf_counter()
         status, _, body = request("/pratiques/export.csv")
         print(
@@ -333,7 +362,8 @@ def table(pages, counts, results):
     ]
     for label, path, _, _ in pages:
         c, w = results[label]
-        queries = counts.get(path, ["–"])[0] if not path.startswith("/static/") else 0
+        key = f"sqlite:{path}" if label.startswith("SQLite") else path
+        queries = counts.get(key, ["–"])[0] if not path.startswith("/static/") else 0
         lines.append(
             f"| {label} | {queries} | {c['rps']:.0f} | {c['rps'] / trivial:.0%} "
             f"| {c['median']:.1f} ms | {c['p95']:.1f} ms | {w['rps']:.0f} "
@@ -429,6 +459,16 @@ def main():
             sys.exit(f"{path} answered {status}")
     started = time.perf_counter()
     results = run_pages(pages)
+    if SQLITE:
+        prepare_sqlite()
+        sqlite_counts = count_queries([path for _, path, *_ in SQLITE_PAGES], SQLITE_ENV)
+        for path, (queries, status) in sqlite_counts.items():
+            print(f"{queries:3d} queries  {status}  {path} (SQLite)")
+            if status != 200:
+                sys.exit(f"{path} answered {status} on SQLite")
+        results.update(run_pages(SQLITE_PAGES, SQLITE_ENV))
+        pages += SQLITE_PAGES
+        counts = {**counts, **{f"sqlite:{p}": c for p, c in sqlite_counts.items()}}
     log(f"Result (page measurements: {time.perf_counter() - started:.0f} s)")
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     print(f"{PRACTICES} pratiques ; {machine()} ; {when}\n")

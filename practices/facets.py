@@ -17,7 +17,7 @@ computes all of them.
 
 from functools import cached_property
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, F, Value
 from django.db.models.functions import Cast, RowNumber
 
@@ -54,8 +54,16 @@ class FacetedResults:
         self.filterset = filterset
         self.ranking = None
         self.page_slice = None
-        if per_page and filterset.sort_key() == "pertinence":
-            self.ranking = relevance(filterset.queryset, filterset.search_query())
+        # SQLite cannot slice a branch of a UNION: there the queryset ranks its own page.
+        features = connections[filterset.queryset.db].features
+        if (
+            per_page
+            and filterset.sort_key() == "pertinence"
+            and features.supports_slicing_ordering_in_compound
+        ):
+            self.ranking = relevance(
+                filterset.queryset, filterset.search_query(), filterset.synonyms()
+            )
         if self.ranking is not None:
             try:
                 number = min(max(int(page), 1), MAX_RANKED_PAGE)

@@ -20,6 +20,7 @@ from procurement_portal.page_cache import cached_for_content
 
 from .facets import FACETS
 from .models import FIRST_YEAR, LAST_YEAR, Department, Practice, Region, Sector
+from .search import load_synonyms, order_by_relevance, search_practices
 
 QUERY_MAX_LENGTH = 200
 CONTROL_CHARS_MESSAGE = "Cette valeur contient des caractères non autorisés."
@@ -232,7 +233,16 @@ class PracticeFilter(django_filters.FilterSet):
         return form
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value) if value.strip() else queryset
+        return search_practices(queryset, value, self.synonyms()) if value.strip() else queryset
+
+    def synonyms(self):
+        """The synonym groups, read once for the filters, facets and ranking of a request
+        (from the cache under the content version the page cache read, if it did)."""
+        if not hasattr(self, "_synonyms"):
+            self._synonyms = cached_for_content(
+                self.request, "search-synonyms", lambda: load_synonyms(self.queryset.db)
+            )
+        return self._synonyms
 
     def filter_year(self, queryset, name, value):
         return queryset.in_year(int(value))
@@ -256,7 +266,7 @@ class PracticeFilter(django_filters.FilterSet):
         if sort == "titre":
             return queryset.order_by("title", "pk")
         if sort == "pertinence" and self.search_query():
-            return queryset.order_by_relevance(self.search_query())
+            return order_by_relevance(queryset, self.search_query(), self.synonyms())
         return queryset.order_by("-published_at", "-pk")
 
     # Facets ------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.core.validators import URLValidator
 from levers.models import Lever
 from procurement_portal.forms import PublicForm
 
+from .alerts.models import PublicationNotice
 from .models import FIRST_YEAR, LAST_YEAR, Department, KeyFigure, Practice, Sector
 from .numbers import FrenchDecimalField
 from .proposals import submit_proposal
@@ -177,6 +178,12 @@ class ProposalForm(PublicForm):
         help_text=f"Jusqu'à {MAX_LINKS} adresses web (délibération, article, "
         "document), une par ligne, commençant par https://",
     )
+    notify_on_publication = forms.BooleanField(
+        label="Me prévenir de la publication",
+        required=False,
+        help_text="Un courriel avec le lien de la pratique, une seule fois, quand elle sera "
+        "publiée.",
+    )
     # Honeypot: hidden from people (CSS class, aria-hidden, out of the tab order); bots
     # that fill every field give themselves away.
     site_web = forms.CharField(
@@ -236,7 +243,7 @@ class ProposalForm(PublicForm):
             start_year=data["start_year"],
             end_year=data["end_year"],
         )
-        return submit_proposal(
+        contribution = submit_proposal(
             practice,
             levers=data["levers"],
             sectors=data["sectors"],
@@ -246,6 +253,10 @@ class ProposalForm(PublicForm):
             contributor_role=data["contributor_role"],
             links=data["links"],
         )
+        if data["notify_on_publication"]:
+            # Sent by manage.py send_alerts once the practice is public (practices.alerts).
+            PublicationNotice.objects.create(practice=contribution.practice)
+        return contribution
 
 
 class KeyFigureForm(PublicForm):

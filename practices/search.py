@@ -1,21 +1,29 @@
-"""Text search over practices, French and accent-insensitive on every database.
+"""Text search over practices, French and accent-insensitive, ranked on every database.
+
+A query is read the same way on both databases (``parse``): folded words, article
+references as one token (« L. 2113-12 » → ``l2113x12``), stop words dropped, and each
+word or phrase that belongs to a synonym group (``Synonym``, edited in the admin)
+replaced by « any term of the group ». Every part must match; the last plain word of
+4 letters or more also matches as a prefix (shorter ones, acronyms above all, match
+whole words only).
 
 PostgreSQL: full-text search on ``practices_practice.search_vector``, a stored
-generated tsvector with a GIN index, built with the ``french_unaccent`` text
-search configuration (migration 0004). French stemming matches singular and
-plural, the last query word also matches as a prefix, and results can be ranked
-(title above summary above the rest).
+generated tsvector with a GIN index, built with the ``french_unaccent`` configuration
+(migrations 0004 and 0011), which stems the query's words and phrases like the index;
+ranked with ts_rank (title A, summary B, places and levers C, the rest D).
 
-Other databases (SQLite): every folded query word, reduced to a crude singular,
-must appear in the folded ``Practice.search_text``.
+SQLite: the FTS5 table ``practice_search`` (practices.search_index), whose texts and
+queries are stemmed in Python with the Snowball French stemmer PostgreSQL also uses;
+ranked with bm25 and the same column weights.
 
 Queries never reach SQL as syntax: they are folded and cut into ``[0-9a-z]`` words
-first, so NUL bytes, punctuation or tsquery operators cannot break a query.
+first, so NUL bytes, punctuation or operators cannot break a query.
 """
 
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -24,23 +32,31 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connections
-from django.db.models import Expression
+from django.db.models import Case, Expression, F, FloatField, Value, When
 from django.db.models.expressions import Col
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .text import STOP_WORDS, fold, search_terms
+from .search_index import FTS_WEIGHTS, stem
+from .text import STOP_WORDS, fold, normalize_legal_references
 
 SEARCH_CONFIG = "french_unaccent"
 VECTOR_COLUMN = "search_vector"
 MAX_QUERY_LENGTH = 1000
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 60
-# A shorter last word would match too many lexemes as a prefix.
-PREFIX_MIN_LENGTH = 3
+# A shorter last word would match too many lexemes as a prefix; 2- and 3-letter words
+# are mostly acronyms (RSA, ESS, EA), which must match whole words only.
+PREFIX_MIN_LENGTH = 4
+# The longest synonym term looked for in a query, in words.
+MAX_PHRASE_WORDS = 24
+# ts_rank divided by 1 + log(length): long practices do not win by length alone, as
+# with bm25 on SQLite.
+RANK_NORMALIZATION = 1
 
 _QUERY_WORD = re.compile(r"[0-9a-z]+")
 _TEXT_WORD = re.compile(r"\w+")
+_ARTICLE_WORD = re.compile(r"\b(?:articles?|art)\b\.?(?=\s*[ldr]\d{4}x)")
 
 # The column exists in the database only (see migration 0004), so the ORM never
 # writes or selects it; this detached field lets a Col point at it.
@@ -58,40 +74,253 @@ class PracticeSearchVector(Expression):
         return Col(query.get_initial_alias(), _VECTOR_FIELD)
 
 
-def _query_words(query) -> list[str]:
-    """Folded words of a query, without stop words, duplicates or absurd lengths."""
-    words = []
-    for word in _QUERY_WORD.findall(fold(str(query or "")[:MAX_QUERY_LENGTH])):
-        word = word[:MAX_TERM_LENGTH]
-        if len(word) >= 2 and word not in STOP_WORDS and word not in words:
-            words.append(word)
-    return words[:MAX_TERMS]
+# Parsing ---------------------------------------------------------------------------
 
 
-def tsquery(query) -> SearchQuery | None:
-    """All words must match (French stems), the last one also as a prefix; None if no word."""
-    words = _query_words(query)
-    if not words:
-        return None
-    if len(words[-1]) >= PREFIX_MIN_LENGTH:
-        words[-1] += ":*"
-    # Only [0-9a-z] words joined by "&": to_tsquery cannot meet a syntax error.
-    return SearchQuery(" & ".join(words), config=SEARCH_CONFIG, search_type="raw")
+@dataclass(frozen=True)
+class Clause:
+    """One part of a query: any of its alternatives (tuples of folded words) must match."""
+
+    alternatives: tuple[tuple[str, ...], ...]
+    prefix: bool = False
+
+
+def _words(text) -> list[str]:
+    folded = normalize_legal_references(fold(str(text or "")[:MAX_QUERY_LENGTH]))
+    # « article L2113-12 »: texts cite articles without the word.
+    folded = _ARTICLE_WORD.sub("", folded)
+    return [word[:MAX_TERM_LENGTH] for word in _QUERY_WORD.findall(folded)]
+
+
+def _key(words) -> tuple[str, ...]:
+    """What a term is compared by: its stems, stop words aside (« AI » is one)."""
+    return tuple(stem(w) for w in words if w not in STOP_WORDS) or tuple(words)
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    """The synonym groups, indexed by the stems of each term."""
+
+    groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
+
+    @functools.cached_property
+    def by_key(self):
+        """{a term's key: the terms a query must look for}: every term is recognised,
+        fewer are looked for (see _without_redundant_terms)."""
+        return {
+            _key(term): _without_redundant_terms(group) for group in self.groups for term in group
+        }
+
+    @classmethod
+    def from_texts(cls, texts):
+        from .search_models import split_terms
+
+        groups = []
+        for text in texts:
+            terms = tuple(dict.fromkeys(tuple(_words(t)) for t in split_terms(text)))
+            terms = tuple(t for t in terms if t)
+            if len(terms) > 1:
+                groups.append(terms)
+        return cls(tuple(groups))
+
+
+def _stems_of(words):
+    return tuple(stem(w) for w in words if w not in STOP_WORDS)
+
+
+def _contains(longer, shorter):
+    n = len(shorter)
+    return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def _without_redundant_terms(terms):
+    """A group's terms without those that contain another one: whatever « clause sociale
+    d'insertion » finds, « clause sociale » finds too, and phrases cost a check each."""
+    keys = {term: _stems_of(term) for term in terms}
+    return tuple(
+        term
+        for term in terms
+        if not any(
+            other != term
+            and keys[other]
+            and keys[other] != keys[term]
+            and _contains(keys[term], keys[other])
+            for other in terms
+        )
+    )
+
+
+def load_synonyms(using="default") -> Synonyms:
+    """The groups editors keep in the admin (one small query; PracticeFilter.synonyms()
+    keeps them in the cache under the content version)."""
+    from .search_models import Synonym
+
+    return Synonyms.from_texts(Synonym.objects.using(using).values_list("terms", flat=True))
+
+
+def parse(query, synonyms: Synonyms | None = None) -> list[Clause]:
+    """The clauses of a query, every one of which must match."""
+    words = _words(query)
+    by_key = synonyms.by_key if synonyms else {}
+    clauses = []
+    seen = set()
+    i = 0
+    while i < len(words) and len(clauses) < MAX_TERMS:
+        group, end = None, i + 1
+        for j in range(min(len(words), i + MAX_PHRASE_WORDS), i, -1):
+            span = words[i:j]
+            # A phrase neither starts nor ends with a stop word: « de l'ESS » is « ESS ».
+            if j - i > 1 and (span[0] in STOP_WORDS or span[-1] in STOP_WORDS):
+                continue
+            group = by_key.get(_key(span))
+            if group:
+                end = j
+                break
+        if group:
+            clause = Clause(group)
+        elif len(words[i]) < 2 or words[i] in STOP_WORDS:
+            clause = None
+        else:
+            clause = Clause(((words[i],),))
+        i = end
+        if clause and clause.alternatives not in seen:
+            seen.add(clause.alternatives)
+            clauses.append(clause)
+    if clauses and len(clauses[-1].alternatives) == 1:
+        (last,) = clauses[-1].alternatives
+        if len(last) == 1 and len(last[0]) >= PREFIX_MIN_LENGTH and last[0].isalpha():
+            clauses[-1] = Clause(clauses[-1].alternatives, prefix=True)
+    return clauses
+
+
+def _content(words) -> tuple[str, ...]:
+    return tuple(w for w in words if w not in STOP_WORDS)
+
+
+# PostgreSQL ------------------------------------------------------------------------
+
+
+def _alternative_queries(clause) -> list[tuple[tuple[str, ...], SearchQuery]]:
+    """[(words, their tsquery)] of a clause's alternatives."""
+    queries = []
+    for words in clause.alternatives:
+        if not _content(words):
+            continue  # only stop words: the index has none of them
+        if len(words) == 1:
+            # Only [0-9a-z] words: to_tsquery cannot meet a syntax error.
+            text = words[0] + (":*" if clause.prefix else "")
+            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="raw")
+        else:
+            query = SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="phrase")
+        queries.append((words, query))
+    return queries
+
+
+def tsquery(clauses) -> SearchQuery | None:
+    """The clauses as a tsquery: phrases with phraseto_tsquery, each stemmed by french_unaccent."""
+    combined = None
+    for clause in clauses:
+        either = None
+        for _, part in _alternative_queries(clause):
+            either = part if either is None else either | part
+        if either is not None:
+            combined = either if combined is None else combined & either
+    return combined
+
+
+def ts_rank(clauses):
+    """The sum, over the clauses, of the ranks of the alternatives that match.
+
+    One ts_rank of the whole query would score every word of every synonym phrase where
+    it stands alone (« achats » and « responsables » for SPASER): a practice citing the
+    acronym in its title would rank below one that uses those common words. Like bm25
+    on SQLite, a phrase counts only where it matches.
+    """
+    vector = PracticeSearchVector()
+    total = None
+    for clause in clauses:
+        queries = _alternative_queries(clause)
+        if not queries:
+            continue
+        # Summed like bm25 sums its phrases: each synonym used adds to the score.
+        score = None
+        for words, query in queries:
+            rank = SearchRank(vector, query, normalization=RANK_NORMALIZATION)
+            if len(queries) > 1 and len(words) > 1:
+                # A phrase that does not match would still score its words.
+                rank = Case(
+                    When(SearchVectorExact(vector, query), then=rank),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                )
+            score = rank if score is None else score + rank
+        total = score if total is None else total + score
+    return total
+
+
+# SQLite ----------------------------------------------------------------------------
+
+
+def fts_query(clauses) -> str | None:
+    """The clauses as an FTS5 query over stems: ("siae" OR "structur insert activ econom")."""
+    parts = []
+    for clause in clauses:
+        alternatives = []
+        for words in clause.alternatives:
+            content = _content(words)
+            if content:
+                # Stems are [0-9a-z] only: nothing in them can end the quoted string.
+                phrase = '"' + " ".join(stem(w) for w in content) + '"'
+                alternatives.append(phrase + ("*" if clause.prefix else ""))
+        if alternatives:
+            parts.append("(" + " OR ".join(alternatives) + ")")
+    return " AND ".join(parts) or None
+
+
+def bm25():
+    """The relevance of a searched queryset's matches on SQLite (see SearchEntry)."""
+    from .search_models import Bm25
+
+    return Bm25(F("search_entry__document"), *(Value(w) for w in FTS_WEIGHTS))
+
+
+# Both ------------------------------------------------------------------------------
 
 
 def _on_postgresql(queryset) -> bool:
     return connections[queryset.db].vendor == "postgresql"
 
 
-def search_practices(queryset, query):
-    """Practices matching every word of the query; all of them when it has no word."""
+def _clauses(queryset, query, synonyms):
+    """(the query's clauses, the synonyms they were read with)."""
+    if not _words(query):
+        return [], synonyms  # nothing to look up
+    # Those the queryset was searched with, if it was: one read per queryset chain.
+    synonyms = synonyms or getattr(queryset.query, "search_synonyms", None)
+    synonyms = synonyms or load_synonyms(queryset.db)
+    return parse(query, synonyms), synonyms
+
+
+def search_practices(queryset, query, synonyms: Synonyms | None = None):
+    """Practices matching every part of the query; all of them when it has no word.
+
+    `synonyms` (load_synonyms()) spares a query to callers that search several times.
+    """
+    clauses, synonyms = _clauses(queryset, query, synonyms)
     if _on_postgresql(queryset):
-        parsed = tsquery(query)
+        parsed = tsquery(clauses)
         if parsed is None:
             return queryset
-        return queryset.filter(SearchVectorExact(PracticeSearchVector(), parsed))
-    for term in search_terms(str(query or "")[:MAX_QUERY_LENGTH], limit=MAX_TERMS):
-        queryset = queryset.filter(search_text__contains=term)
+        queryset = queryset.filter(SearchVectorExact(PracticeSearchVector(), parsed))
+    else:
+        match = fts_query(clauses)
+        if match is None:
+            return queryset
+        queryset = queryset.filter(search_entry__document__match=match)
+        # bm25 ranks only the rows a MATCH found (see order_by_relevance).
+        queryset.query.full_text_match = match
+    # Query.clone() copies its attributes: the queryset's later clones keep them.
+    queryset.query.search_synonyms = synonyms
     return queryset
 
 
@@ -99,21 +328,28 @@ def search_practices(queryset, query):
 RELEVANCE_ORDER = ("-search_rank", "-published_at", "-pk")
 
 
-def relevance(queryset, query) -> SearchRank | None:
-    """The ranking of a query's matches (ts_rank), or None without one (SQLite, no word)."""
-    parsed = tsquery(query) if _on_postgresql(queryset) else None
-    return None if parsed is None else SearchRank(PracticeSearchVector(), parsed)
+def relevance(queryset, query, synonyms: Synonyms | None = None):
+    """The ranking of a query's matches in a searched queryset, or None without words."""
+    clauses, _ = _clauses(queryset, query, synonyms)
+    if _on_postgresql(queryset):
+        return ts_rank(clauses)
+    return None if fts_query(clauses) is None else bm25()
 
 
-def order_by_relevance(queryset, query):
-    """Best matches first on PostgreSQL (ts_rank), most recent first among equals.
+def order_by_relevance(queryset, query, synonyms: Synonyms | None = None):
+    """Best matches first (ts_rank, bm25), most recent first among equals.
 
-    Without a ranking function on SQLite, the most recent matches come first.
+    On SQLite only the matches can be ranked: an unsearched queryset is searched first.
     """
-    rank = relevance(queryset, query)
+    if not _on_postgresql(queryset) and not getattr(queryset.query, "full_text_match", None):
+        queryset = search_practices(queryset, query, synonyms)
+    rank = relevance(queryset, query, synonyms)
     if rank is None:
         return queryset.order_by("-published_at", "-pk")
     return queryset.annotate(search_rank=rank).order_by(*RELEVANCE_ORDER)
+
+
+# Highlighting ----------------------------------------------------------------------
 
 
 def crude_stem(word: str) -> str:
@@ -131,11 +367,13 @@ def crude_stem(word: str) -> str:
 def highlight_stems(query) -> tuple[str, ...]:
     # Cached: a results page highlights the same query in every title and summary.
     stems = []
-    for word in _query_words(query):
-        stem = crude_stem(word)
-        if stem not in stems:
-            stems.append(stem)
-    return tuple(stems)
+    for word in _words(query):
+        if len(word) < 2 or word in STOP_WORDS:
+            continue
+        word_stem = crude_stem(word)
+        if word_stem not in stems:
+            stems.append(word_stem)
+    return tuple(stems[:MAX_TERMS])
 
 
 @functools.lru_cache(maxsize=8192)

@@ -74,3 +74,25 @@ def from_spreadsheet_cell(value):
     if isinstance(value, str) and value.startswith(QUOTE) and _reads_as_formula(value[1:]):
         return value[1:]
     return value
+
+
+# Articles of the codes as people write them: « L2113-12 », « l2113-12 », « L. 2113-12 »,
+# « R2122-9-1 » (on folded text). Each becomes one token, « l2113x12 », in the index and
+# in queries alike: a full-text parser would otherwise cut it into pieces that match
+# other articles.
+LEGAL_REFERENCE = re.compile(r"\b([ldr])(?:\.\s*|\s?)(\d{4})((?:\s?-\s?\d{1,3}){1,2})\b")
+
+
+def _legal_token(match) -> str:
+    parts = re.findall(r"\d+", match.group(3))
+    return match.group(1) + match.group(2) + "".join("x" + part for part in parts)
+
+
+def normalize_legal_references(folded: str) -> str:
+    """Folded text with every article reference written as one token (« l2113x12 »)."""
+    return LEGAL_REFERENCE.sub(_legal_token, folded)
+
+
+def legal_tokens(folded: str) -> list[str]:
+    """The article tokens of a folded text, in order, without duplicates."""
+    return list(dict.fromkeys(_legal_token(m) for m in LEGAL_REFERENCE.finditer(folded)))

@@ -15,6 +15,7 @@ from .facets import FacetedResults
 from .filters import PracticeFilter
 from .landscape import department_map
 from .models import Department, Practice, Region, with_counts
+from .suggest import suggestion
 from .text import fold
 
 PAGE_SIZE = 12
@@ -77,6 +78,7 @@ def practice_list(request):
     active = filterset.active_filters() if filterset.is_bound else []
     feed_query = request.GET.copy()
     feed_query.pop("page", None)
+    query = filterset.search_query() if filterset.is_bound else ""
     context = {
         "filter": filterset,
         "form": filterset.form,
@@ -85,7 +87,8 @@ def practice_list(request):
         "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
         "practices": page_obj.object_list,
         "count": paginator.count,
-        "q": filterset.search_query() if filterset.is_bound else "",
+        "q": query,
+        "suggestion": _suggestion(request, filterset, query, paginator.count),
         "sort": filterset.sort_key() if filterset.is_bound else "recent",
         "sorts": PracticeFilter.SORTS,
         "chips": _chip_links(request, active),
@@ -93,6 +96,19 @@ def practice_list(request):
         "has_errors": bool(filterset.is_bound and filterset.errors),
     }
     return render(request, "practices/practice_list.html", context)
+
+
+def _suggestion(request, filterset, query, count):
+    """{"query", "url"} of a corrected search when this one finds few practices."""
+    if not query:
+        return None
+    corrected = suggestion(filterset.queryset_without("q"), query, count, filterset.synonyms())
+    if corrected is None:
+        return None
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["q"] = corrected
+    return {"query": corrected, "url": f"?{params.urlencode()}"}
 
 
 @require_safe

@@ -142,7 +142,7 @@ def _save(practice, user, fields, *, bin_change=False):
     if put_back:
         raise PermissionError(f"Not allowed to change {', '.join(put_back)}.")
     practice._history_user = user
-    practice.save(update_fields=[*fields, "updated_at", "search_text"])
+    practice.save(update_fields=[*fields, "updated_at", "search_places", "search_text"])
 
 
 # Publishable statuses, so that the actions below select in SQL what they may change.

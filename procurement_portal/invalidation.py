@@ -49,6 +49,8 @@ PUBLIC_MODELS = (
     "practices.Practice",
     "practices.KeyFigure",
     "practices.Recognition",
+    # Search results change with them (practices.search).
+    "practices.Synonym",
 )
 # Public pages show these only with their practice, and a practice only once published.
 PRACTICE = "practices.Practice"

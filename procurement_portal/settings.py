@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "import_export",
     "levers",
     "practices",
+    "practices.alerts",
 ]
 
 MIDDLEWARE = [
@@ -454,6 +455,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_EDITORS_EMAILS = [
     env_email("PORTAL_EDITORS_EMAILS", address) for address in env_list("PORTAL_EDITORS_EMAILS", [])
 ]
+# Editors who opted into a daily summary of what awaits them (proposals, practices in
+# review), sent by manage.py send_alerts; empty: no summary.
+PORTAL_EDITORS_SUMMARY_EMAILS = [
+    env_email("PORTAL_EDITORS_SUMMARY_EMAILS", address)
+    for address in env_list("PORTAL_EDITORS_SUMMARY_EMAILS", [])
+]
 # Where contributors exercise their rights over their personal data (GDPR notice of
 # /proposer/ and the acknowledgement email); defaults to the first editor address.
 PORTAL_PRIVACY_EMAIL = (
@@ -469,6 +476,8 @@ PORTAL_PROPOSALS_PER_HOUR = env_int("PORTAL_PROPOSALS_PER_HOUR", 5, minimum=1)
 # Filtered CSV exports per client address per hour (the full export is not limited: it
 # is served from a file).
 PORTAL_EXPORTS_PER_HOUR = env_int("PORTAL_EXPORTS_PER_HOUR", 60, minimum=1)
+# Alert requests (/alertes/) per client address per hour, counted like proposals.
+PORTAL_ALERTS_PER_HOUR = env_int("PORTAL_ALERTS_PER_HOUR", 5, minimum=1)
 # Contributors' names and emails are erased this many months after their proposal
 # (manage.py purge_contributions, run daily); stated in the form's privacy notice.
 PORTAL_CONTRIBUTION_RETENTION_MONTHS = env_int(

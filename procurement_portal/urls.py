@@ -24,6 +24,7 @@ urlpatterns = [
     path("media/fiches/<path:name>", fiche_pdf, name="fiche_pdf"),
     path("api/", include("practices.api_urls")),
     path("", include("practices.urls")),
+    path("", include("practices.alerts.urls")),
     path("", include("levers.urls")),
 ]
 

@@ -13,8 +13,9 @@ from tests.factories import make_staff
 pytestmark = pytest.mark.django_db
 
 APPS = ("practices", "levers")
-# Internal bookkeeping, not content: editors never edit it.
-INTERNAL = {"ContentVersion"}
+# Internal bookkeeping, not content: editors never edit it. The search indexes are
+# rebuilt from the practices (practices.search_index).
+INTERNAL = {"ContentVersion", "SearchWord", "SearchEntry"}
 
 
 def registered_models():

@@ -5,9 +5,9 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
+from practices import search_index
 from practices.management.commands.generate_practices import LINK_BY_CODE, department_authority
-from practices.models import Department, KeyFigure, Practice
-from practices.search_text import build_search_text
+from practices.models import Department, KeyFigure, Practice, SearchWord
 
 
 def generate(*args):
@@ -48,10 +48,19 @@ def test_generated_texts_read_as_french(content):
     assert not re.search(r"\bde [aeiouéèêâîôû]", summaries, re.IGNORECASE)
 
 
-def test_search_text_is_what_saving_the_practice_would_build(content):
+def test_search_texts_are_what_saving_the_practice_would_build(content):
     generate("--practices", "20")
     for practice in generated():
-        assert sorted(practice.search_text.split()) == sorted(build_search_text(practice).split())
+        places, rest = search_index.practice_texts(practice)
+        assert sorted(practice.search_places.split()) == sorted(places.split())
+        assert sorted(practice.search_text.split()) == sorted(rest.split())
+
+
+def test_generated_practices_are_in_the_full_text_index_and_the_vocabulary(content):
+    generate("--practices", "20")
+    practice = generated().filter(status=Practice.Status.PUBLISHED).first()
+    assert practice in Practice.objects.search(practice.title)
+    assert SearchWord.objects.filter(word="choisi").exists()  # « a choisi de… »
 
 
 def test_generated_practices_are_found_by_text_search(content):

@@ -48,6 +48,8 @@ OTHER_URLS = [
     "/fiches/",
     "/donnees/",
     "/proposer/",
+    "/alertes/",
+    "/alertes/demande-envoyee/",
     "/sitemap.xml",
     "/robots.txt",
     "/api/",
@@ -64,6 +66,9 @@ PATH_TEMPLATES = [
     "/api/pratiques/{}/",
     "/api/{}",
     "/media/fiches/{}",
+    "/alertes/{}/",
+    "/alertes/{}/confirmer/",
+    "/alertes/{}/desabonner/",
 ]
 NASTY = [
     "99999999999999999999999",
@@ -173,6 +178,21 @@ def test_any_proposal_form_post_is_answered_without_a_server_error(site, data):
         "/proposer/", data=urlencode(data), content_type="application/x-www-form-urlencoded"
     )
     # A form with its errors, a redirect (accepted, or a honeypot caught), or the rate limit.
+    assert response.status_code in {200, 302, 400, 429}, (data, response.status_code)
+
+
+ALERT_FIELDS = ["email", "frequence", "site_web", *PARAMETERS]
+
+
+@EXAMPLES
+@given(data=st.lists(st.tuples(st.sampled_from(ALERT_FIELDS), values), max_size=20))
+def test_any_alert_form_post_is_answered_without_a_server_error(site, data):
+    response = site.post(
+        "/alertes/",
+        data=urlencode(data),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ORIGIN="http://testserver",
+    )
     assert response.status_code in {200, 302, 400, 429}, (data, response.status_code)
 
 

@@ -4,7 +4,7 @@ reference data (reference), practices and their figures (practice), proposals
 
 from django.contrib import admin
 
-from . import contribution, practice, reference  # noqa: F401 - registers the ModelAdmins
+from . import contribution, practice, reference, synonym  # noqa: F401 - registers the ModelAdmins
 
 admin.site.site_header = "Commande publique responsable — administration"
 admin.site.site_title = "Commande publique responsable — administration"

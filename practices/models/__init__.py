@@ -45,3 +45,6 @@ __all__ = [
 # Pending revisions of published practices live in their own module (practices/revisions.py);
 # importing them here registers their model with the app.
 from ..revisions import PracticeRevision  # noqa: F401
+
+# The search tables (synonyms, vocabulary, SQLite's full-text table): practices/search_models.py.
+from ..search_models import SearchEntry, SearchWord, Synonym  # noqa: F401

@@ -12,7 +12,7 @@ from levers.models import POSITION_HELP, Fiche, Lever
 from procurement_portal.invalidation import PublicContentManager, PublicContentQuerySet
 
 from ..numbers import format_french_decimal
-from ..search_text import build_search_text, refresh_search_text
+from ..search_text import index_saved, refresh_search_text, set_search_texts
 from ..text import fold
 from .reference import Department, Partner, Sector
 
@@ -231,6 +231,9 @@ class Practice(models.Model):
         "la pratique n'apparaîtra sur le site qu'à cette date.",
     )
     deleted_at = models.DateTimeField("supprimée le", null=True, blank=True, editable=False)
+    # What search reads besides the title and summary (practices.search_index): places
+    # and levers weigh more than the rest.
+    search_places = models.TextField("lieux et leviers indexés", blank=True, editable=False)
     search_text = models.TextField("texte indexé", blank=True, editable=False)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
@@ -317,11 +320,13 @@ class Practice(models.Model):
         relations (the admin), so that it is built once."""
         self.published_at = self.publication_date(self.status, self.published_at)
         if search_text:
-            self.search_text = build_search_text(self, include_relations=self.pk is not None)
+            set_search_texts(self, include_relations=self.pk is not None)
         super().save(*args, **kwargs)
+        if search_text:
+            index_saved(self, using=kwargs.get("using"))
 
     def refresh_search_text(self):
-        """Rebuild the search text once levers, sectors, partners or key figures changed."""
+        """Rebuild the search texts once levers, sectors, partners or key figures changed."""
         refresh_search_text(self)
 
 

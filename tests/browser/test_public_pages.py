@@ -18,6 +18,7 @@ PAGE_TYPES = {
     "liste": "/pratiques/",
     "liste filtrée sans résultat": "/pratiques/?levier=spaser&q=cafe&region=53",
     "liste avec erreurs": "/pratiques/?levier=inconnu&annee=abc",
+    "recherche avec suggestion": "/pratiques/?q=restoration+colective",
     "pratique": "/pratiques/mayotte-achat-socialement-responsable/",
     "leviers": "/leviers/",
     "levier": "/leviers/spaser/",
@@ -153,3 +154,10 @@ def test_pages_work_without_javascript(browser, site):
         expect(page.locator("#resultats")).to_have_text("1 pratique")
     finally:
         context.close()
+
+
+def test_a_typo_offers_a_correction_that_one_click_applies(page, site):
+    page.goto(site + "/pratiques/?q=restoration+colective")
+    page.get_by_role("link", name="restauration collective").click()
+    expect(page).to_have_url(re.compile(r"q=restauration\+collective"))
+    expect(page.locator("#resultats")).to_have_text("1 pratique")

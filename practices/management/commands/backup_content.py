@@ -8,7 +8,7 @@ fiche. Foreign keys to content types and permissions are written as natural keys
 (`migrate` recreates those tables, possibly with other ids). History tables are
 written with plain ids: they may refer to deleted objects, which have no natural key.
 Left out: content types and permissions (rebuilt by `migrate`), sessions, the admin
-log and login attempts.
+log and login attempts, the search indexes (rebuilt by the restore).
 """
 
 import io
@@ -27,6 +27,9 @@ EXCLUDED = [
     "axes",
     # Page cache bookkeeping, bumped by the restore itself.
     "practices.contentversion",
+    # Search indexes, rebuilt by the restore from the practices (practices.search_index).
+    "practices.searchentry",
+    "practices.searchword",
 ]
 
 

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from levers.models import Lever
+from practices import search_index
 from practices.models import (
     Department,
     KeyFigure,
@@ -24,8 +25,6 @@ from practices.models import (
     Recognition,
     Sector,
 )
-from practices.search_text import build_search_text
-from practices.text import fold
 from procurement_portal.invalidation import content_changed
 
 SLUG_PREFIX = "exemple-genere-"
@@ -125,10 +124,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             removed = clear_generated()
             if clear:
+                search_index.rebuild()
                 self.stdout.write(f"Pratiques générées supprimées : {removed}.")
                 return
             # bulk_create() of practices makes cached pages stale (see invalidation).
             created = Generator(seed).create(practices)
+            # bulk_create bypasses save(): the SQLite full-text table and the vocabulary
+            # are refilled in one pass.
+            search_index.rebuild()
         self.stdout.write(
             f"Pratiques générées : {created} (graine {seed}), remplaçant les {removed} précédentes."
         )
@@ -179,7 +182,7 @@ class Generator:
     def __init__(self, seed):
         self.random = random.Random(seed)  # noqa: S311 - reproducible fake data, no secret
         self.departments = list(Department.objects.select_related("region").order_by("code"))
-        self.levers = list(Lever.objects.order_by("slug"))
+        self.levers = list(Lever.objects.prefetch_related("legal_bases").order_by("slug"))
         self.sectors = list(Sector.objects.order_by("slug"))
         self.partners = list(Partner.objects.order_by("slug"))
         if not self.levers or not self.sectors:
@@ -271,10 +274,15 @@ class Generator:
             published_at=published_at if status == Practice.Status.PUBLISHED else None,
             contact_name="Direction de la commande publique",
         )
-        # Practice.save() is bypassed: build the same folded search text here.
-        names = [o.name for o in levers + sectors + partners] + [f.label for f in figures]
-        practice.search_text = fold(
-            " ".join([build_search_text(practice, include_relations=False), *names])
+        # Practice.save() is bypassed: build the same search texts here.
+        practice.search_places, practice.search_text = search_index.practice_texts(
+            practice,
+            related={
+                "levers": levers,
+                "sectors": sectors,
+                "partners": partners,
+                "figures": figures,
+            },
         )
         related = {
             "m2m": {"levers": levers, "sectors": sectors, "partners": partners},

@@ -1,4 +1,5 @@
-"""Load the portal's reference content from fixtures/: levers, kits, fiches, practices.
+"""Load the portal's reference content from fixtures/: levers, kits, fiches, practices,
+the search synonyms.
 
 Idempotent: objects are matched by slug, so running it twice creates nothing the
 second time and changes nothing. Content that editors have since changed in the
@@ -16,7 +17,10 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from levers.models import Fiche, Kit, Lever
-from practices.models import Department, Partner, Practice, Sector
+from practices import search_index
+from practices.models import Department, Partner, Practice, Sector, Synonym
+from practices.search_models import split_terms
+from practices.text import fold
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -120,11 +124,32 @@ class Command(BaseCommand):
             for row in read("partners.json")
         }
         self.load_practices(loader, levers, sectors, partners)
+        self.load_synonyms(loader)
+        if loader.created or loader.updated:
+            # Practices are saved one by one, which keeps the indexes in step; the
+            # vocabulary also drops the words of content changed since.
+            search_index.rebuild_vocabulary()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Contenu chargé : {loader.created} créé(s), {loader.updated} mis à jour."
             )
         )
+
+    def load_synonyms(self, loader):
+        """Synonym groups, matched by their first term (editors may add terms)."""
+        existing = {}
+        for synonym in Synonym.objects.all():
+            terms = synonym.term_list()
+            if terms:
+                existing[fold(terms[0])] = synonym
+        for row in read("synonyms.json"):
+            first = fold(split_terms(row["terms"])[0])
+            synonym = existing.get(first)
+            if synonym is None:
+                loader.sync(Synonym, {"terms": row["terms"]}, {"note": row["note"]})
+            else:
+                values = {"terms": row["terms"], "note": row["note"]}
+                loader.sync(Synonym, {"pk": synonym.pk}, values)
 
     def load_levers(self, loader):
         levers = {}

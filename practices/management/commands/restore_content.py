@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
+from practices import search_index
+
 
 class Command(BaseCommand):
     help = "Load a backup written by backup_content into a migrated database."
@@ -20,3 +22,6 @@ class Command(BaseCommand):
     def handle(self, *args, backup, **options):
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             call_command("loaddata", backup, verbosity=options["verbosity"])
+        # loaddata bypasses save(): SQLite's full-text table and the vocabulary are
+        # rebuilt from the restored practices.
+        search_index.rebuild()

@@ -1,0 +1,49 @@
+from django import forms
+
+from practices.proposal_forms import HONEYPOT
+from procurement_portal.forms import PublicForm
+
+from .models import Subscription
+
+
+class AlertForm(PublicForm):
+    email = forms.EmailField(
+        label="Votre adresse électronique",
+        max_length=254,
+        help_text="Format attendu : nom@collectivite.fr",
+        error_messages={
+            "required": "Indiquez votre adresse électronique.",
+            "invalid": "Saisissez une adresse électronique valide, par exemple "
+            "nom@collectivite.fr.",
+            "max_length": "L'adresse électronique est limitée à 254 caractères.",
+        },
+    )
+    frequence = forms.ChoiceField(
+        label="Fréquence",
+        choices=Subscription.Frequency.choices,
+        initial=Subscription.Frequency.WEEKLY,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez une fréquence.",
+            "invalid_choice": "Choisissez « Chaque jour » ou « Chaque semaine ».",
+        },
+    )
+    site_web = forms.CharField(
+        label="Ne remplissez pas ce champ",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    exempt_from_control_check = (HONEYPOT,)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+    def is_spam(self):
+        return bool(self.data.get(HONEYPOT))
+
+
+class FrequencyForm(forms.Form):
+    frequence = AlertForm.base_fields["frequence"]

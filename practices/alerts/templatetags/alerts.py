@@ -1,0 +1,31 @@
+"""{% alert_form filterset %} and {% alert_form_for parameter value label %}: the
+« Recevoir les nouvelles pratiques par e-mail » form of list, lever and department pages.
+
+No CSRF token (cached pages, see practices.alerts.views); no query of its own: the labels
+come from the filter set the list page has already read.
+"""
+
+from django import template
+
+from ..forms import AlertForm
+from ..searches import describe, hidden_inputs
+
+register = template.Library()
+
+
+def _context(filters, description):
+    return {
+        "alert_form": AlertForm(auto_id="alerte-%s"),
+        "filters": filters,
+        "description": description,
+    }
+
+
+@register.inclusion_tag("alerts/_subscribe_form.html")
+def alert_form(filterset):
+    return _context(hidden_inputs(filterset), describe(filterset))
+
+
+@register.inclusion_tag("alerts/_subscribe_form.html")
+def alert_form_for(parameter, value, label):
+    return _context([(parameter, value)], label)
