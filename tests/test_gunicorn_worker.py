@@ -63,6 +63,7 @@ def gunicorn(tmp_path_factory):
         DJANGO_PAGE_CACHE_SECONDS="600",
         DJANGO_LOG_LEVEL="WARNING",
         PORTAL_RATE_LIMIT_CACHE_DIR=str(tmp_path / "ratelimit"),
+        PORTAL_PAGE_CACHE_DIR=str(tmp_path / "pagecache"),
     )
     for command in (
         ["migrate", "--noinput", "-v", "0"],
