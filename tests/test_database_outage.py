@@ -18,8 +18,12 @@ from tests.factories import make_practice
 
 @contextmanager
 def database_down(error=OperationalError):
-    with mock.patch.object(
-        type(connections["default"]), "cursor", side_effect=error("server closed the connection")
+    wrapper = type(connections["default"])
+    failure = error("server closed the connection")
+    # chunked_cursor too: PostgreSQL's iterator() (form choices) takes a server-side cursor.
+    with (
+        mock.patch.object(wrapper, "cursor", side_effect=failure),
+        mock.patch.object(wrapper, "chunked_cursor", side_effect=failure),
     ):
         yield
 
