@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -60,6 +61,9 @@ ENV = {
     # Filtered exports are rate-limited per address; the benchmark is one address.
     "PORTAL_EXPORTS_PER_HOUR": "1000000",
     "PORTAL_EXPORT_DIR": str(ROOT / "var" / "bench-exports"),
+    # Its own page cache, emptied with the database (see prepare()): pages of an earlier
+    # run's database could carry the same content version.
+    "PORTAL_PAGE_CACHE_DIR": str(ROOT / "var" / "bench-pagecache"),
 }
 
 PRACTICE = "exemple-genere-000123"
@@ -89,7 +93,11 @@ PAGES = [
 # The same searches on the embedded default, SQLite (FTS5, bm25), with as many practices.
 SQLITE = os.environ.get("BENCH_SQLITE", "1") != "0"
 SQLITE_URL = os.environ.get("BENCH_SQLITE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
-SQLITE_ENV = {**ENV, "DATABASE_URL": SQLITE_URL}
+SQLITE_ENV = {
+    **ENV,
+    "DATABASE_URL": SQLITE_URL,
+    "PORTAL_PAGE_CACHE_DIR": str(ROOT / "var" / "bench-pagecache-sqlite"),
+}
 SQLITE_PAGES = [
     ("SQLite : recherche texte", "/pratiques/?q=restauration+collective", {}, True),
     ("SQLite : recherche avec synonymes", "/pratiques/?q=SIAE+clause+sociale", {}, True),
@@ -152,6 +160,7 @@ def prepare():
     ensure_database()
     manage("migrate", "--noinput", "-v", "0")
     manage("load_content", "-v", "0")
+    shutil.rmtree(ENV["PORTAL_PAGE_CACHE_DIR"], ignore_errors=True)
     started = time.perf_counter()
     manage("generate_practices", "--practices", str(PRACTICES))
     print(f"generate_practices: {time.perf_counter() - started:.1f} s")
@@ -195,6 +204,7 @@ def prepare_sqlite():
     path = Path(SQLITE_URL.removeprefix("sqlite:///"))
     log(f"SQLite {path}: migrate, content, {PRACTICES} practices")
     path.unlink(missing_ok=True)
+    shutil.rmtree(SQLITE_ENV["PORTAL_PAGE_CACHE_DIR"], ignore_errors=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     manage("migrate", "--noinput", "-v", "0", env=SQLITE_ENV)
     manage("load_content", "-v", "0", env=SQLITE_ENV)
