@@ -196,6 +196,7 @@ class PracticeAdmin(
         "status",
         "levers",
         "authority_type",
+        "evidence_level",
         "department__region",
         "sectors",
     ]
@@ -210,6 +211,14 @@ class PracticeAdmin(
     history_list_display = ["status"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
+        (
+            "Enseignements et niveau de preuve",
+            {
+                "fields": ["success_conditions", "watch_points", "means", "evidence_level"],
+                "description": "Ce qu'une autre collectivité doit savoir pour reprendre la "
+                "pratique. Chaque texte n'apparaît sur le site que s'il est rempli.",
+            },
+        ),
         (
             "Collectivité et territoire",
             {"fields": ["authority_type", "authority_name", "department"]},

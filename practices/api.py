@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from levers.models import LegalBasis, Lever
 
 from .filters import PracticeFilter
-from .models import Department, Practice
+from .models import EVIDENCE_EXPLANATIONS, Department, Practice
 from .openapi import LICENCE, openapi_document
 from .text import CONTROL_CHARS
 
@@ -111,6 +111,11 @@ def practice_data(practice, request, detail=False):
             }
             for figure in practice.key_figures.all()
         ],
+        "niveau_de_preuve": {
+            "code": practice.evidence_level,
+            "libelle": practice.get_evidence_level_display(),
+            "explication": EVIDENCE_EXPLANATIONS.get(practice.evidence_level, ""),
+        },
         "annee_debut": practice.start_year,
         "annee_fin": practice.end_year,
         "publiee_le": _iso(practice.published_at),
@@ -130,6 +135,10 @@ def practice_data(practice, request, detail=False):
     }
     if detail:
         data["description"] = practice.body
+        data["conditions_de_reussite"] = practice.success_conditions
+        data["points_de_vigilance"] = practice.watch_points
+        data["moyens"] = practice.means
+        data["documents"] = []
     return data
 
 

@@ -37,8 +37,9 @@ def describe(filterset):
         "region": "région",
         "departement": "département",
         "secteur": "secteur",
+        "preuve": "niveau de preuve",
     }
-    kinds = dict(Practice.AuthorityType.choices)
+    kinds = {**dict(Practice.AuthorityType.choices), **dict(Practice.EvidenceLevel.choices)}
     for name, label in labels.items():
         value = data.get(name)
         if value is None or value == "" or value == []:
@@ -114,4 +115,6 @@ class PracticeFeed(Feed):
         return item.authority_name
 
     def item_categories(self, item):
-        return [lever.name for lever in item.levers.all()]
+        return [lever.name for lever in item.levers.all()] + [
+            f"Niveau de preuve : {item.get_evidence_level_display()}"
+        ]

@@ -1,7 +1,7 @@
 """The practice filters: one FilterSet for the list page, the feed, the API and the CSV export.
 
 The query parameters are a public contract (shared in emails and documents):
-levier, departement, region, secteur, type_collectivite, annee, q, tri, page.
+levier, departement, region, secteur, type_collectivite, preuve, annee, q, tri, page.
 A bad value never causes a server error: it is reported by the form and ignored.
 """
 
@@ -18,7 +18,7 @@ from django.db.models.functions import Cast
 from levers.models import Lever
 from procurement_portal.page_cache import safe_cache_get, safe_cache_set
 
-from .models import FIRST_YEAR, LAST_YEAR, Department, Practice, Region, Sector
+from .models import FIRST_YEAR, LAST_YEAR, Department, EvidenceLevel, Practice, Region, Sector
 from .search import relevance
 from .text import CONTROL_CHARS
 
@@ -225,6 +225,12 @@ class PracticeFilter(django_filters.FilterSet):
         choices=Practice.AuthorityType.choices,
         distinct=False,
     )
+    preuve = django_filters.MultipleChoiceFilter(
+        label="Niveau de preuve",
+        field_name="evidence_level",
+        choices=EvidenceLevel.choices,
+        distinct=False,
+    )
     annee = django_filters.NumberFilter(
         label="Année",
         method="filter_year",
@@ -239,8 +245,8 @@ class PracticeFilter(django_filters.FilterSet):
     tri = django_filters.CharFilter(label="Trier par", method="filter_sort")
 
     # Facets shown with counts, in display order; "tri", "q" and "annee" have none.
-    FACETS = ("levier", "type_collectivite", "region", "departement", "secteur")
-    FACET_KEYS = ("levier", "secteur", "region", "departement", "type_collectivite")
+    FACETS = ("levier", "type_collectivite", "region", "departement", "secteur", "preuve")
+    FACET_KEYS = ("levier", "secteur", "region", "departement", "type_collectivite", "preuve")
 
     class Meta:
         model = Practice
@@ -354,14 +360,20 @@ class PracticeFilter(django_filters.FilterSet):
             if excluded not in bases:
                 name = f"facet_base_{len(bases)}"
                 queryset = self.queryset_without(excluded).order_by()
-                columns = ["pk", "department_id", "department__region_id", "authority_type"]
+                columns = [
+                    "pk",
+                    "department_id",
+                    "department__region_id",
+                    "authority_type",
+                    "evidence_level",
+                ]
                 if excluded is None and rank is not None:
                     queryset = queryset.annotate(search_rank=rank)
                     columns += ["published_at", "search_rank"]
                 queryset = queryset.values_list(*columns)
                 sql, sql_params = queryset.query.get_compiler(using=queryset.db).as_sql()
-                names = "id, department, region, authority"
-                if len(columns) > 4:
+                names = "id, department, region, authority, evidence"
+                if len(columns) > 5:
                     names += ", published, search_rank"
                 ctes.append(f"{name} ({names}) AS ({sql})")
                 params.extend(sql_params)
@@ -391,6 +403,11 @@ class PracticeFilter(django_filters.FilterSet):
             )
             if branch not in branches:
                 branches.append(branch)
+        # The evidence level: a few values on the row, one small GROUP BY of its own.
+        branches.append(
+            f"SELECT 'preuve', evidence, '', '', COUNT(*) FROM {base('preuve')} "  # noqa: S608
+            "GROUP BY evidence"
+        )
         for name, relation in self.M2M_FACETS.items():
             field = Practice._meta.get_field(relation)
             through = field.remote_field.through._meta
@@ -426,7 +443,7 @@ class PracticeFilter(django_filters.FilterSet):
                 total = n
             elif tag == "page":
                 ranked.append((n, int(department)))
-            elif tag in self.M2M_FACETS:
+            elif tag in self.M2M_FACETS or tag == "preuve":
                 counts[tag][department] = n
             else:
                 values = (None, department, region, authority)
@@ -551,6 +568,7 @@ class PracticeFilter(django_filters.FilterSet):
         counts = self._facet_counts()[0]
         labels = self._facet_labels()
         labels["type_collectivite"] = list(Practice.AuthorityType.choices)
+        labels["preuve"] = list(EvidenceLevel.choices)
         facets = {}
         for name, choices in labels.items():
             chosen = self.selected(name)
@@ -584,6 +602,7 @@ class PracticeFilter(django_filters.FilterSet):
             "region": "Région",
             "departement": "Département",
             "secteur": "Secteur",
+            "preuve": "Niveau de preuve",
         }
         facets = self.facets()
         for name in self.FACETS:

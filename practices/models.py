@@ -225,7 +225,7 @@ class PracticeQuerySet(PublicContentQuerySet):
     # are left in the database (they make most of a row).
     CARD_FIELDS = (
         "title", "slug", "summary", "authority_type", "authority_name", "department",
-        "start_year", "end_year", "status", "published_at", "updated_at",
+        "start_year", "end_year", "status", "published_at", "updated_at", "evidence_level",
     )  # fmt: skip
 
     def for_cards(self):
@@ -258,7 +258,25 @@ class PracticeQuerySet(PublicContentQuerySet):
         )
 
 
+class EvidenceLevel(models.TextChoices):
+    """How sure we are of a practice's results (« Niveau de preuve »)."""
+
+    DECLARED = "declaratif", "Déclaratif"
+    MEASURED = "chiffre", "Chiffré"
+    EVALUATED = "evalue", "Évalué"
+
+
+# Shown to visitors next to the level, and on the list's facet.
+EVIDENCE_EXPLANATIONS = {
+    EvidenceLevel.DECLARED: "Résultats rapportés par la collectivité, sans indicateur suivi.",
+    EvidenceLevel.MEASURED: "Des indicateurs chiffrés ont été suivis pendant la mise en œuvre.",
+    EvidenceLevel.EVALUATED: "Une évaluation formelle (interne ou externe) a été menée.",
+}
+
+
 class Practice(models.Model):
+    EvidenceLevel = EvidenceLevel
+
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposée (contribution à examiner)"
         DRAFT = "draft", "Brouillon"
@@ -294,6 +312,35 @@ class Practice(models.Model):
         "description détaillée",
         blank=True,
         help_text="Contexte, mise en œuvre, résultats, conseils pour reproduire. En Markdown.",
+    )
+    success_conditions = models.TextField(
+        "conditions de réussite",
+        blank=True,
+        help_text="Ce qui a fait fonctionner la pratique et qu'une autre collectivité doit "
+        "réunir pour la reprendre (portage, méthode, partenaires…). En Markdown ; "
+        "section masquée si vide.",
+    )
+    watch_points = models.TextField(
+        "points de vigilance",
+        blank=True,
+        help_text="Difficultés rencontrées, ce qui n'a pas marché, ce qu'il faudrait faire "
+        "autrement : les échecs aussi sont utiles à partager. En Markdown ; section masquée "
+        "si vide.",
+    )
+    means = models.TextField(
+        "moyens mobilisés",
+        blank=True,
+        help_text="Personnes (en ETP si possible), budget, rôle de chaque partenaire. "
+        "En Markdown ; section masquée si vide.",
+    )
+    evidence_level = models.CharField(
+        "niveau de preuve",
+        max_length=12,
+        choices=EvidenceLevel.choices,
+        default=EvidenceLevel.DECLARED,
+        help_text="Déclaratif : résultats rapportés par la collectivité. Chiffré : des "
+        "indicateurs ont été suivis (mettez-les dans les chiffres clés). Évalué : une "
+        "évaluation formelle a été menée (joignez-la dans les documents).",
     )
     authority_type = models.CharField(
         "type de collectivité",
@@ -410,7 +457,7 @@ class Practice(models.Model):
             # grouped columns in a partial index, PostgreSQL answers from the index
             # alone instead of reading every (wide) row.
             models.Index(
-                fields=["published_at", "department", "authority_type", "id"],
+                fields=["published_at", "department", "authority_type", "evidence_level", "id"],
                 condition=Q(status="published", deleted_at__isnull=True),
                 name="practice_published_facets_idx",
             ),
@@ -497,7 +544,15 @@ class Practice(models.Model):
         Relations are included once the practice exists; callers that change
         many-to-many relations call refresh_search_text() afterwards.
         """
-        parts = [self.title, self.summary, self.body, self.authority_name]
+        parts = [
+            self.title,
+            self.summary,
+            self.body,
+            self.success_conditions,
+            self.watch_points,
+            self.means,
+            self.authority_name,
+        ]
         if self.department_id:
             department = self.department
             parts += [department.name, department.region.name]

@@ -18,7 +18,7 @@ PAGE_SIZE = 12
 # Practices shown on a department's page; the list page has them all.
 LATEST_PRACTICES = 12
 # Parameters that may be repeated; a chip removes one value, not the whole parameter.
-MULTI_VALUED = {"levier", "departement", "secteur", "type_collectivite"}
+MULTI_VALUED = {"levier", "departement", "secteur", "type_collectivite", "preuve"}
 
 
 class CountedPaginator(Paginator):
