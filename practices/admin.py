@@ -228,7 +228,7 @@ class PracticeAdmin(
             {"fields": ["levers", "sectors", "partners", "source_fiche"]},
         ),
         ("Dates", {"fields": ["start_year", "end_year"]}),
-        ("Contact public", {"fields": ["contact_name", "contact_email", "contact_url"]}),
+        ("Contact", {"fields": ["contact_name", "contact_email", "contact_url"]}),
         (
             "Publication",
             {"fields": ["status", "published_at", "deleted_at", "created_at", "updated_at"]},
@@ -492,3 +492,7 @@ class ContributionAdmin(EditorFormDefaults, admin.ModelAdmin):
         self.message_user(
             request, f"{count} proposition(s) transformée(s) en brouillon.", messages.SUCCESS
         )
+
+
+# Visitors' messages and suggestions: their own module, registered on import.
+from . import inbox_admin  # noqa: E402, F401

@@ -411,9 +411,11 @@ class Practice(models.Model):
         "(« Direction de la commande publique ») à une personne.",
     )
     contact_email = models.EmailField(
-        "courriel de contact public",
+        "courriel du référent",
         blank=True,
-        help_text="Adresse publique d'un service (pas d'adresse personnelle).",
+        help_text="Jamais affiché sur le site : les visiteurs écrivent par le formulaire "
+        "« Contacter la collectivité », que le portail transmet à cette adresse. Vide : "
+        "les messages vont à l'équipe éditoriale.",
     )
     contact_url = models.URLField(
         "page de contact", blank=True, help_text="Page de contact de la collectivité (https://…)."
@@ -666,7 +668,7 @@ class Recognition(PublicContent):
 
 
 # Fixed paths under /pratiques/ that a generated slug must not shadow.
-RESERVED_PRACTICE_SLUGS = frozenset({"flux", "export-csv", "proposer"})
+RESERVED_PRACTICE_SLUGS = frozenset({"flux", "export-csv", "proposer", "comparer"})
 
 
 def unique_practice_slug(title, max_length=200):
@@ -825,3 +827,8 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"Version {self.version}"
+
+
+# Visitors' messages and suggestions live in their own module; imported here so that
+# Django registers them with the app.
+from .inbox import ContactMessage, Suggestion  # noqa: E402, F401

@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from . import contribute, exports, views
+from . import contact, contribute, exports, views
 from .feeds import PracticeFeed
 
 app_name = "practices"
@@ -14,6 +14,8 @@ urlpatterns = [
     path("pratiques/flux/", require_safe(PracticeFeed()), name="feed"),
     path("pratiques/export.csv", exports.export_csv, name="export_csv"),
     path("pratiques/<slug:slug>/", views.practice_detail, name="detail"),
+    path("pratiques/<slug:slug>/contacter/", contact.contact, name="contact"),
+    path("pratiques/<slug:slug>/contacter/merci/", contact.contact_done, name="contact_done"),
     path("departements/", views.department_list, name="department_list"),
     # INSEE codes only (01, 2A, 976): anything else is a 404 before any query.
     re_path(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from levers.models import LegalBasis, Lever
 
+from .contact import contact_route
 from .filters import PracticeFilter
 from .models import Department, Partner, Practice, Region, Sector, with_counts
 from .text import fold
@@ -175,7 +176,12 @@ def practice_detail(request, slug):
         ),
     )
     _prefetch_sectors_and_partners(practice)
-    context = {"practice": practice, "preview": preview, "related": related}
+    context = {
+        "practice": practice,
+        "preview": preview,
+        "related": related,
+        "can_contact": not preview and contact_route(practice) is not None,
+    }
     return render(request, "practices/practice_detail.html", context)
 
 

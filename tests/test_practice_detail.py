@@ -73,7 +73,9 @@ def test_sectors_partners_recognitions_source_and_contact(client, db):
     assert "Prix test" in page and "Jury, 2020" in page
     assert f'href="{fiche.get_absolute_url()}"' in page
     assert "fiche n°12" in page
-    assert 'href="mailto:achats@example.org"' in page
+    # The référent is reached through the portal's form, never at a shown address.
+    assert "achats@example.org" not in page
+    assert f'href="{practice.get_absolute_url()}contacter/"' in page
 
 
 def test_body_markdown_is_rendered_and_sanitized(client, db):
