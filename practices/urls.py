@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from . import contact, contribute, exports, views
+from . import contact, contribute, exports, suggestions, views
 from .feeds import PracticeFeed
 
 app_name = "practices"
@@ -16,6 +16,8 @@ urlpatterns = [
     path("pratiques/<slug:slug>/", views.practice_detail, name="detail"),
     path("pratiques/<slug:slug>/contacter/", contact.contact, name="contact"),
     path("pratiques/<slug:slug>/contacter/merci/", contact.contact_done, name="contact_done"),
+    path("pratiques/<slug:slug>/suggerer/", suggestions.suggest, name="suggest"),
+    path("pratiques/<slug:slug>/suggerer/merci/", suggestions.suggest_done, name="suggest_done"),
     path("departements/", views.department_list, name="department_list"),
     # INSEE codes only (01, 2A, 976): anything else is a 404 before any query.
     re_path(

@@ -181,6 +181,7 @@ def practice_detail(request, slug):
         "preview": preview,
         "related": related,
         "can_contact": not preview and contact_route(practice) is not None,
+        "share_url": request.build_absolute_uri(practice.get_absolute_url()),
     }
     return render(request, "practices/practice_detail.html", context)
 

@@ -32,7 +32,7 @@ def test_practice_page_shows_summary_authority_department_and_dates(client, cont
 def test_key_figures_are_shown_as_figures(client, content):
     page = body(client.get(PAS_DE_CALAIS))
     assert (
-        '<span class="key-figure__value">913 <span class="key-figure__unit">personnes</span>'
+        '<span class="figure-number">913&nbsp;<span class="key-figure__unit">personnes</span>'
         in page
     )
     assert '<span class="key-figure__label">salariés en insertion</span>' in page
