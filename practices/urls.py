@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from . import contact, contribute, exports, suggestions, views
+from . import compare, contact, contribute, exports, suggestions, views
 from .feeds import PracticeFeed
 
 app_name = "practices"
@@ -13,6 +13,7 @@ urlpatterns = [
     # Fixed paths under pratiques/ (feed, export…) go here, above the <slug> route.
     path("pratiques/flux/", require_safe(PracticeFeed()), name="feed"),
     path("pratiques/export.csv", exports.export_csv, name="export_csv"),
+    path("pratiques/comparer/", compare.compare, name="compare"),
     path("pratiques/<slug:slug>/", views.practice_detail, name="detail"),
     path("pratiques/<slug:slug>/contacter/", contact.contact, name="contact"),
     path("pratiques/<slug:slug>/contacter/merci/", contact.contact_done, name="contact_done"),
