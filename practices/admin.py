@@ -23,6 +23,7 @@ from . import workflow
 from .models import (
     Contribution,
     Department,
+    Document,
     KeyFigure,
     Partner,
     Practice,
@@ -97,6 +98,13 @@ class KeyFigureInline(EditorFormDefaults, admin.TabularInline):
     model = KeyFigure
     extra = 0
     fields = ["label", "value", "unit", "period", "position"]
+
+
+class DocumentInline(EditorFormDefaults, admin.TabularInline):
+    model = Document
+    extra = 0
+    fields = ["title", "kind", "file", "position", "format", "size"]
+    readonly_fields = ["format", "size"]
 
 
 class RecognitionInline(EditorFormDefaults, admin.TabularInline):
@@ -206,7 +214,7 @@ class PracticeAdmin(
     list_select_related = ["department"]
     save_as = True
     save_on_top = True
-    inlines = [KeyFigureInline, RecognitionInline]
+    inlines = [KeyFigureInline, DocumentInline, RecognitionInline]
     readonly_fields = ["contribution_details", "created_at", "updated_at", "deleted_at"]
     history_list_display = ["status"]
     fieldsets = [

@@ -10,7 +10,7 @@ from functools import wraps
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -138,7 +138,17 @@ def practice_data(practice, request, detail=False):
         data["conditions_de_reussite"] = practice.success_conditions
         data["points_de_vigilance"] = practice.watch_points
         data["moyens"] = practice.means
-        data["documents"] = []
+        data["documents"] = [
+            {
+                "titre": document.title,
+                "type": document.kind,
+                "type_libelle": document.get_kind_display(),
+                "format": document.format_label,
+                "taille_octets": document.size,
+                "url": _absolute(request, document.url),
+            }
+            for document in practice.documents.all()
+        ]
     return data
 
 
@@ -218,6 +228,7 @@ def practice_detail(request, slug):
         practice = api_practices().filter(slug=slug).first()
     if practice is None:
         return json_error(404, "Aucune pratique publiée ne porte cet identifiant.")
+    prefetch_related_objects([practice], "documents")
     return json_response(practice_data(practice, request, detail=True))
 
 

@@ -831,4 +831,5 @@ class ContentVersion(models.Model):
 
 # Visitors' messages and suggestions live in their own module; imported here so that
 # Django registers them with the app.
+from .documents import Document  # noqa: E402, F401
 from .inbox import ContactMessage, Suggestion  # noqa: E402, F401
