@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import F, Prefetch, Q, prefetch_related_objects
+from django.db.models import Case, F, Prefetch, Value, When, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -165,6 +165,39 @@ def _prefetch_sectors_and_partners(practice):
     _set_prefetched(practice, "documents", documents_)
 
 
+RELATED_MAX = 6
+
+
+def related_practices(practice):
+    """« Pratiques proches », in one query: practices sharing a lever, the closest first —
+    same department, then same region, then a shared sector, then the lever alone;
+    newest first within each rank; at most RELATED_MAX."""
+    levers = Practice.levers.through.objects
+    sectors = Practice.sectors.through.objects
+    # Subqueries rather than joins: no DISTINCT over whole rows.
+    same_lever = levers.filter(
+        lever__in=levers.filter(practice=practice.pk).values("lever")
+    ).values("practice")
+    same_sector = sectors.filter(
+        sector__in=sectors.filter(practice=practice.pk).values("sector")
+    ).values("practice")
+    return list(
+        Practice.objects.published()
+        .exclude(pk=practice.pk)
+        .filter(pk__in=same_lever)
+        .annotate(
+            closeness=Case(
+                When(department=practice.department_id, then=Value(0)),
+                When(department__region=practice.department.region_id, then=Value(1)),
+                When(pk__in=same_sector, then=Value(2)),
+                default=Value(3),
+            )
+        )
+        .select_related("department__region")
+        .order_by("closeness", "-published_at", "-pk")[:RELATED_MAX]
+    )
+
+
 @require_safe
 def practice_detail(request, slug):
     """Seven queries whatever the practice (the page cache lookup makes eight)."""
@@ -178,23 +211,7 @@ def practice_detail(request, slug):
     # Staff preview a practice at its public address before it is published.
     if preview and not request.user.has_perm("practices.view_practice"):
         raise Http404("Pratique introuvable.")
-    through = Practice.levers.through.objects
-    related = list(
-        Practice.objects.published()
-        .exclude(pk=practice.pk)
-        # A subquery rather than a join: no DISTINCT, so PostgreSQL walks the newest
-        # practices and stops at four (a join + DISTINCT sorted thousands of rows).
-        .filter(
-            Q(
-                pk__in=through.filter(
-                    lever__in=through.filter(practice=practice.pk).values("lever")
-                ).values("practice")
-            )
-            | Q(department=practice.department_id)
-        )
-        .select_related("department__region")
-        .order_by("-published_at", "-pk")[:4]
-    )
+    related = related_practices(practice)
     # The levers of the practice and of its related cards together, in one query.
     prefetch_related_objects(
         [practice, *related],
