@@ -10,7 +10,8 @@ from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_safe
 
-from levers.models import POSITION_HELP, PublicContent
+from levers.models import POSITION_HELP
+from procurement_portal.invalidation import PublicContentManager
 from procurement_portal.uploads import FORMATS, check_upload, detect_format, serve_upload
 
 DOCUMENT_FORMATS = ("PDF", "ODT", "ODS", "DOCX", "XLSX")
@@ -24,7 +25,7 @@ def validate_document(upload):
     check_upload(upload, DOCUMENT_FORMATS, what="un document")
 
 
-class Document(PublicContent):
+class Document(models.Model):
     class Kind(models.TextChoices):
         SPECIFICATIONS = "cahier-des-charges", "Cahier des charges"
         CLAUSE = "clause-type", "Clause type"
@@ -66,6 +67,9 @@ class Document(PublicContent):
     size = models.PositiveBigIntegerField("taille (octets)", editable=False, default=0)
     position = models.PositiveSmallIntegerField("ordre", default=0, help_text=POSITION_HELP)
 
+    # Public content shown with its practice (procurement_portal.invalidation).
+    objects = PublicContentManager()
+
     class Meta:
         verbose_name = "document"
         verbose_name_plural = "documents"
@@ -73,9 +77,6 @@ class Document(PublicContent):
 
     def __str__(self):
         return self.title
-
-    def may_be_public(self):
-        return self.practice.may_be_public()
 
     def save(self, *args, **kwargs):
         if self.file and not getattr(self.file, "_committed", True):

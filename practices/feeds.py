@@ -10,6 +10,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from .facets import FACETS
 from .filters import PracticeFilter
 from .models import Practice
 from .open_data import published_filterset
@@ -31,23 +32,15 @@ def describe(filterset):
     parts = []
     if filterset.search_query():
         parts.append(f"recherche « {filterset.search_query()} »")
-    labels = {
-        "levier": "levier",
-        "type_collectivite": "collectivité",
-        "region": "région",
-        "departement": "département",
-        "secteur": "secteur",
-        "preuve": "niveau de preuve",
-    }
     kinds = {**dict(Practice.AuthorityType.choices), **dict(Practice.EvidenceLevel.choices)}
-    for name, label in labels.items():
+    for name, noun in FACETS.items():
         value = data.get(name)
         if value is None or value == "" or value == []:
             continue
         values = value if isinstance(value, list | tuple) or hasattr(value, "model") else [value]
         names = [kinds.get(v, v) if isinstance(v, str) else str(v) for v in values]
         if names:
-            parts.append(f"{label} : {', '.join(names)}")
+            parts.append(f"{noun.lower()} : {', '.join(names)}")
     if data.get("annee") is not None:
         parts.append(f"année : {int(data['annee'])}")
     return " ; ".join(parts)

@@ -1,9 +1,7 @@
 """Public pages: home, practice list and detail, departments, robots.txt."""
 
 from django.core.paginator import Paginator
-from django.db import models
-from django.db.models import Case, F, Prefetch, Value, When, prefetch_related_objects
-from django.db.models.functions import Cast
+from django.db.models import Case, Prefetch, Value, When, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,8 +10,9 @@ from django.views.decorators.http import require_safe
 from levers.models import LegalBasis, Lever
 
 from .contact import contact_route
+from .facets import FacetedResults
 from .filters import PracticeFilter
-from .models import Department, Document, Partner, Practice, Region, Sector, with_counts
+from .models import Department, Practice, Region, with_counts
 from .text import fold
 
 PAGE_SIZE = 12
@@ -24,7 +23,7 @@ MULTI_VALUED = {"levier", "departement", "secteur", "type_collectivite", "preuve
 
 
 class CountedPaginator(Paginator):
-    """A paginator told the number of results: the filter set counts them with the facets."""
+    """A paginator told the number of results: FacetedResults counts them with the facets."""
 
     def __init__(self, object_list, per_page, count, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -65,8 +64,10 @@ def practice_list(request):
     filterset = PracticeFilter(
         request.GET or None, queryset=Practice.objects.published(), request=request
     )
-    results = filterset.ranked(filterset.qs.for_cards(), request.GET.get("page"), PAGE_SIZE)
-    paginator = CountedPaginator(results, PAGE_SIZE, count=filterset.count())
+    faceted = FacetedResults(filterset, page=request.GET.get("page"), per_page=PAGE_SIZE)
+    paginator = CountedPaginator(
+        faceted.results(filterset.qs.for_cards()), PAGE_SIZE, count=faceted.total
+    )
     page_obj = paginator.get_page(request.GET.get("page"))
     active = filterset.active_filters() if filterset.is_bound else []
     feed_query = request.GET.copy()
@@ -74,7 +75,7 @@ def practice_list(request):
     context = {
         "filter": filterset,
         "form": filterset.form,
-        "facets": filterset.facets(),
+        "facets": faceted.facets(),
         "page_obj": page_obj,
         "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
         "practices": page_obj.object_list,
@@ -87,82 +88,6 @@ def practice_list(request):
         "has_errors": bool(filterset.is_bound and filterset.errors),
     }
     return render(request, "practices/practice_list.html", context)
-
-
-def _set_prefetched(instance, name, objects):
-    """Fill `instance.<name>.all()` as prefetch_related would, from rows fetched otherwise."""
-    queryset = getattr(instance, name).all()
-    queryset._result_cache = list(objects)
-    queryset._prefetch_done = True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
-
-
-def _prefetch_sectors_and_partners(practice):
-    """A practice's sectors, partners and documents in one query (UNION ALL), each in its
-    model's order.
-
-    One query instead of three keeps the practice page within its budget of 8 queries.
-    A document's columns ride in the shared ones: title as name, format as slug, file as
-    url, size (as text) as description.
-    """
-    columns = ("tag", "pk", "name", "slug", "url", "description", "kind", "rank")
-    empty = models.Value("")
-    sectors = (
-        Sector.objects.filter(practices=practice)
-        .annotate(
-            tag=models.Value("s"),
-            url=empty,
-            description=empty,
-            kind=empty,
-            rank=F("position"),
-        )
-        .order_by()
-        .values_list(*columns)
-    )
-    partners = (
-        Partner.objects.filter(practices=practice)
-        .annotate(tag=models.Value("p"), rank=models.Value(0))
-        .order_by()
-        .values_list(*columns)
-    )
-    documents = (
-        Document.objects.filter(practice=practice)
-        .annotate(
-            tag=models.Value("d"),
-            name=F("title"),
-            slug=F("format"),
-            url=F("file"),
-            description=Cast("size", models.CharField()),
-            rank=F("position"),
-        )
-        .order_by()
-        .values_list(*columns)
-    )
-    sectors_, partners_, documents_ = [], [], []
-    rows = sectors.union(partners, documents, all=True).order_by("tag", "rank", "name")
-    for tag, pk, name, slug, url, description, kind, rank in rows:
-        if tag == "s":
-            sectors_.append(Sector(pk=pk, name=name, slug=slug, position=rank))
-        elif tag == "p":
-            partners_.append(
-                Partner(pk=pk, name=name, slug=slug, url=url, description=description, kind=kind)
-            )
-        else:
-            documents_.append(
-                Document(
-                    pk=pk,
-                    practice=practice,
-                    title=name,
-                    format=slug,
-                    file=url,
-                    size=int(description),
-                    kind=kind,
-                    position=rank,
-                )
-            )
-    _set_prefetched(practice, "sectors", sectors_)
-    _set_prefetched(practice, "partners", partners_)
-    _set_prefetched(practice, "documents", documents_)
 
 
 RELATED_MAX = 6
@@ -200,7 +125,7 @@ def related_practices(practice):
 
 @require_safe
 def practice_detail(request, slug):
-    """Seven queries whatever the practice (the page cache lookup makes eight)."""
+    """Nine queries whatever the practice (the page cache lookup makes ten)."""
     practice = get_object_or_404(
         Practice.objects.not_deleted()
         .select_related("department__region", "source_fiche__kit")
@@ -222,7 +147,7 @@ def practice_detail(request, slug):
             ),
         ),
     )
-    _prefetch_sectors_and_partners(practice)
+    prefetch_related_objects([practice], "sectors", "partners", "documents")
     context = {
         "practice": practice,
         "preview": preview,

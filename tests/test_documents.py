@@ -185,10 +185,10 @@ def test_documents_are_served_only_while_the_practice_is_public(client, practice
 
 
 def test_practice_page_with_documents_keeps_its_query_budget(
-    client, practice, settings, django_assert_max_num_queries
+    client, practice, page_cache, django_assert_max_num_queries
 ):
-    settings.PAGE_CACHE_SECONDS = 600
     attach(practice, "cctp.pdf", PDF)
-    with django_assert_max_num_queries(8):
+    attach(practice, "suivi.ods", ODS)
+    with django_assert_max_num_queries(10):
         response = client.get(practice.get_absolute_url())
     assert "Cahier des charges 2018" in response.content.decode()
