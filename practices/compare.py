@@ -11,9 +11,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from levers.models import LegalBasis, Lever
+from procurement_portal.forms import has_control_characters
 
 from .models import Practice
-from .text import CONTROL_CHARS
 
 MAX_COMPARED = 4
 MIN_COMPARED = 2
@@ -40,7 +40,7 @@ def requested_slugs(values):
         slug = raw.strip()
         if not slug:
             continue
-        if CONTROL_CHARS.search(slug) or len(slug) > SLUG_MAX_LENGTH:
+        if has_control_characters(slug) or len(slug) > SLUG_MAX_LENGTH:
             messages.append("Un identifiant de pratique contient des caractères non autorisés.")
         elif slug in slugs:
             messages.append(f"La pratique « {_label(slug)} » est demandée deux fois.")

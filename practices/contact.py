@@ -4,9 +4,9 @@ their address.
 The message is saved first (ContactMessage), then mailed to the practice's contact with
 Reply-To the visitor, or to the editors when the practice has none. A failing mail
 server loses nothing: the visitor is told the message will be forwarded, and editors
-resend it from the admin. The abuse protections are those of /proposer/ (imported from
-practices.contribute, their one home): CSRF, honeypot, the shared per-address rate
-limit, length limits, control characters refused.
+resend it from the admin. The abuse protections are those of every public form: CSRF,
+honeypot, the shared per-address rate limit (procurement_portal.rate_limit), length
+limits, control characters refused (procurement_portal.forms.PublicForm).
 """
 
 import logging
@@ -22,16 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .contribute import (
-    HONEYPOT,
-    ProposalRateLimit,
-    PublicForm,
-    TextField,
-    _absolute,
-    too_many_requests,
-)
+from procurement_portal.forms import PublicForm
+from procurement_portal.links import absolute_url
+from procurement_portal.rate_limit import RateLimit, too_many_requests
+
 from .inbox import MESSAGE_MAX_LENGTH, ContactMessage
 from .models import Practice
+from .proposal_forms import HONEYPOT, TextField
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +103,8 @@ def _message_for(request, contact):
     context = {
         "practice": practice,
         "contact": contact,
-        "practice_url": _absolute(request, practice.get_absolute_url()),
-        "admin_url": _absolute(
+        "practice_url": absolute_url(request, practice.get_absolute_url()),
+        "admin_url": absolute_url(
             request, reverse("admin:practices_contactmessage_change", args=[contact.pk])
         ),
         "visitor_text": quoted(
@@ -166,9 +163,9 @@ def contact(request, slug):
         raise Http404("Aucun contact n'est disponible pour cette pratique.")
     done = reverse("practices:contact_done", args=[practice.slug])
     if request.method == "POST":
-        rate_limit = ProposalRateLimit(request)
+        rate_limit = RateLimit(request, "contact", settings.PORTAL_PROPOSALS_PER_HOUR)
         if rate_limit.exceeded():
-            return too_many_requests(request)
+            return too_many_requests(request, rate_limit, noun="messages")
         form = ContactForm(request.POST)
         if form.is_spam():
             rate_limit.hit()
@@ -176,7 +173,7 @@ def contact(request, slug):
             return redirect(f"{done}?transmis=1")
         if form.is_valid():
             if not rate_limit.hit():
-                return too_many_requests(request)
+                return too_many_requests(request, rate_limit, noun="messages")
             data = form.cleaned_data
             message = ContactMessage.objects.create(
                 practice=practice,

@@ -331,9 +331,9 @@ class PracticeResource(resources.ModelResource):
         if not instance.evidence_level:
             # An empty cell: the default level rather than an error.
             instance.evidence_level = Practice.EvidenceLevel.DECLARED
-        if instance.status == Practice.Status.PUBLISHED and instance.published_at is None:
-            # First publication now; a later one keeps the first date.
-            instance.published_at = old_date or timezone.now()
+        instance.published_at = Practice.publication_date(
+            instance.status, instance.published_at, first_published=old_date
+        )
         user = kwargs.get("user")
         try:
             workflow.check_transition(user, old_status, instance.status)

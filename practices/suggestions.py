@@ -17,16 +17,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from procurement_portal.forms import PublicForm
+from procurement_portal.links import absolute_url
+from procurement_portal.rate_limit import RateLimit, too_many_requests
+
 from .contact import _public_practice, honeypot_field, quoted
-from .contribute import (
-    HONEYPOT,
-    ProposalRateLimit,
-    PublicForm,
-    TextField,
-    _absolute,
-    too_many_requests,
-)
 from .inbox import SUGGESTION_MAX_LENGTH, Suggestion
+from .proposal_forms import HONEYPOT, TextField
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +67,8 @@ def notify_editors(request, suggestion):
     practice = suggestion.practice
     context = {
         "practice": practice,
-        "practice_url": _absolute(request, practice.get_absolute_url()),
-        "admin_url": _absolute(
+        "practice_url": absolute_url(request, practice.get_absolute_url()),
+        "admin_url": absolute_url(
             request, reverse("admin:practices_suggestion_change", args=[suggestion.pk])
         ),
         "visitor_text": quoted(suggestion.message),
@@ -103,9 +100,9 @@ def suggest(request, slug):
     practice = _public_practice(slug)
     done = reverse("practices:suggest_done", args=[practice.slug])
     if request.method == "POST":
-        rate_limit = ProposalRateLimit(request)
+        rate_limit = RateLimit(request, "suggestions", settings.PORTAL_PROPOSALS_PER_HOUR)
         if rate_limit.exceeded():
-            return too_many_requests(request)
+            return too_many_requests(request, rate_limit, noun="suggestions")
         form = SuggestionForm(request.POST)
         if form.is_spam():
             rate_limit.hit()
@@ -113,7 +110,7 @@ def suggest(request, slug):
             return redirect(done)
         if form.is_valid():
             if not rate_limit.hit():
-                return too_many_requests(request)
+                return too_many_requests(request, rate_limit, noun="suggestions")
             suggestion = Suggestion.objects.create(
                 practice=practice,
                 message=form.cleaned_data["message"],

@@ -9,9 +9,8 @@ whatever the form or action that asks for it.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
-from .models import KeyFigure, Practice
+from .models import KeyFigure, Practice, unique_practice_slug
 
 PUBLISH_PERMISSION = "practices.publish_practice"
 Status = Practice.Status
@@ -137,17 +136,6 @@ def restore(practice, user):
         _save(practice, user, ["deleted_at"])
 
 
-def unique_slug(base, max_length=200):
-    """base-copie, base-copie-2…: a slug no practice uses yet."""
-    stem = slugify(base)[: max_length - 12].rstrip("-") or "pratique"
-    candidate = f"{stem}-copie"
-    n = 1
-    while Practice.objects.filter(slug=candidate).exists():
-        n += 1
-        candidate = f"{stem}-copie-{n}"
-    return candidate
-
-
 @transaction.atomic
 def duplicate_as_draft(practice, user=None):
     """A new draft with the same content, relations and key figures; never published."""
@@ -155,7 +143,7 @@ def duplicate_as_draft(practice, user=None):
     copy = Practice.objects.get(pk=practice.pk)
     copy.pk = copy.id = None
     copy._state.adding = True
-    copy.slug = unique_slug(original.slug)
+    copy.slug = unique_practice_slug(original.slug, suffix="copie")
     copy.title = f"{original.title} (copie)"[:200]
     copy.status = Status.DRAFT
     copy.published_at = None

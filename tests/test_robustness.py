@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from levers.models import Fiche, Lever
-from practices.contribute import KEY_FIGURES_PREFIX, KeyFigureForm, ProposalForm
 from practices.models import Department, Practice
+from practices.proposal_forms import KEY_FIGURES_PREFIX, KeyFigureForm, ProposalForm
 from tests.factories import make_staff
 
 LIST_URLS = ["/pratiques/", "/pratiques/flux/", "/pratiques/export.csv", "/api/pratiques/"]

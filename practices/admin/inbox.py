@@ -7,7 +7,7 @@ from django.utils.text import Truncator
 
 from procurement_portal.admin import EditorFormDefaults
 
-from .inbox import ContactMessage, Suggestion
+from ..inbox import ContactMessage, Suggestion
 
 
 def practice_links(practice):
@@ -58,7 +58,7 @@ class ContactMessageAdmin(EditorFormDefaults, admin.ModelAdmin):
 
     @admin.action(description="Transmettre à nouveau les messages en attente")
     def forward_again(self, request, queryset):
-        from .contact import contact_route, forward
+        from ..contact import contact_route, forward
 
         sent = failed = 0
         for message in queryset.unsent().select_related("practice"):

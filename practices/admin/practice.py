@@ -1,10 +1,12 @@
-"""The editors' back office: practices, their workflow, territories, sectors, partners."""
+"""The editors' back office for practices: the form that checks the workflow, the list,
+its actions (publish, unpublish, duplicate, bin), key figures and distinctions.
+
+The workflow rules themselves are in practices.workflow.
+"""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
@@ -15,83 +17,18 @@ from procurement_portal.admin import (
     EditorFormDefaults,
     ExportForm,
     HistoryRevertsRelations,
-    in_default_order,
     public_link,
 )
 
-from . import workflow
-from .models import (
-    Contribution,
-    Department,
+from .. import workflow
+from ..models import (
     Document,
     KeyFigure,
-    Partner,
     Practice,
     Recognition,
-    Region,
-    Sector,
+    unique_practice_slug,
 )
-from .resources import PracticeResource
-
-admin.site.site_header = "Commande publique responsable — administration"
-admin.site.site_title = "Commande publique responsable — administration"
-admin.site.index_title = "Contenus du portail"
-
-
-# Reference data -------------------------------------------------------------
-
-
-@admin.register(Region)
-class RegionAdmin(EditorFormDefaults, admin.ModelAdmin):
-    list_display = ["name", "code", "department_count"]
-    search_fields = ["name", "code"]
-    list_filter = []
-    ordering = ["name"]
-
-    def get_queryset(self, request):
-        return in_default_order(
-            super().get_queryset(request).annotate(department_total=Count("departments"))
-        )
-
-    @admin.display(description="départements", ordering="department_total")
-    def department_count(self, obj):
-        return obj.department_total
-
-
-@admin.register(Department)
-class DepartmentAdmin(EditorFormDefaults, admin.ModelAdmin):
-    list_display = ["code", "name", "region", "view_on_site_link"]
-    list_filter = ["region"]
-    search_fields = ["code", "name", "region__name"]
-    list_select_related = ["region"]
-    autocomplete_fields = ["region"]
-
-    @admin.display(description="site public")
-    def view_on_site_link(self, obj):
-        return public_link(obj)
-
-
-# Content ----------------------------------------------------------------------
-
-
-@admin.register(Sector)
-class SectorAdmin(EditorFormDefaults, admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
-    list_filter = []
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Partner)
-class PartnerAdmin(EditorFormDefaults, admin.ModelAdmin):
-    list_display = ["name", "kind", "url"]
-    list_filter = ["kind"]
-    search_fields = ["name", "slug", "description"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-# Practices --------------------------------------------------------------------
+from ..resources import PracticeResource
 
 
 class KeyFigureInline(EditorFormDefaults, admin.TabularInline):
@@ -150,7 +87,7 @@ class PracticeAdminForm(forms.ModelForm):
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if self.save_as_new:
-            return workflow.unique_slug(slug)
+            return unique_practice_slug(slug, suffix="copie")
         return slug
 
     def clean(self):
@@ -169,10 +106,9 @@ class PracticeAdminForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error("status", error)
         if "published_at" in self.fields and "published_at" in cleaned:
-            if status == Practice.Status.PUBLISHED and cleaned["published_at"] is None:
-                # First publication: now; later ones keep the first date.
-                cleaned["published_at"] = old_date or timezone.now()
-                self.instance.published_at = cleaned["published_at"]
+            cleaned["published_at"] = Practice.publication_date(
+                status, cleaned["published_at"], first_published=old_date
+            )
             try:
                 workflow.check_publication_date(self.user, old_date, cleaned["published_at"])
             except ValidationError as error:
@@ -457,53 +393,3 @@ class RecognitionAdmin(EditorFormDefaults, admin.ModelAdmin):
     search_fields = ["title", "awarded_by", "practice__title"]
     autocomplete_fields = ["practice"]
     list_select_related = ["practice"]
-
-
-@admin.register(Contribution)
-class ContributionAdmin(EditorFormDefaults, admin.ModelAdmin):
-    list_display = [
-        "practice_title",
-        "practice_status",
-        "contributor_name",
-        "contributor_email",
-        "contributor_role",
-        "submitted_at",
-    ]
-    list_filter = ["practice__status", "submitted_at"]
-    search_fields = [
-        "practice__title",
-        "contributor_name",
-        "contributor_email",
-        "practice__authority_name",
-    ]
-    list_select_related = ["practice"]
-    autocomplete_fields = ["practice"]
-    readonly_fields = ["submitted_at", "practice_link"]
-    date_hierarchy = "submitted_at"
-    actions = ["accept_proposals"]
-
-    @admin.display(description="pratique proposée", ordering="practice__title")
-    def practice_title(self, obj):
-        return obj.practice.title
-
-    @admin.display(description="statut", ordering="practice__status")
-    def practice_status(self, obj):
-        return obj.practice.get_status_display()
-
-    @admin.display(description="fiche de la pratique")
-    def practice_link(self, obj):
-        url = reverse("admin:practices_practice_change", args=[obj.practice_id])
-        return format_html('<a href="{}">Ouvrir la pratique « {} »</a>', url, obj.practice)
-
-    @admin.action(description="Transformer en brouillon", permissions=["change"])
-    def accept_proposals(self, request, queryset):
-        count = workflow.accept_proposals(
-            Practice.objects.filter(contribution__in=queryset), request.user
-        )
-        self.message_user(
-            request, f"{count} proposition(s) transformée(s) en brouillon.", messages.SUCCESS
-        )
-
-
-# Visitors' messages and suggestions: their own module, registered on import.
-from . import inbox_admin  # noqa: E402, F401
