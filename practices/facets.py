@@ -31,6 +31,7 @@ FACETS = {
     "region": "Région",
     "departement": "Département",
     "secteur": "Secteur",
+    "preuve": "Niveau de preuve",
 }
 # Facets counted on the practice row itself (parameter: column), and on a through table.
 ROW_FACETS = {
@@ -107,6 +108,14 @@ class FacetedResults:
             .values_list("branch", "department", "department__region", "authority_type", "n")
             for excluded, branch in self._row_groups.items()
         ]
+        # The evidence level: a few values on the row, one small GROUP BY of its own.
+        branches.append(
+            self._base("preuve")
+            .annotate(branch=Value("preuve"), key=F("evidence_level"), a=Value(""), b=Value(""))
+            .values("branch", "key", "a", "b")
+            .annotate(n=Count("pk"))
+            .values_list("branch", "key", "a", "b", "n")
+        )
         for name, relation in M2M_FACETS.items():
             field = Practice._meta.get_field(relation)
             through = field.remote_field.through
@@ -149,6 +158,8 @@ class FacetedResults:
             branch, n = row[0], row[4]
             if branch == "page":
                 ranked.append((n, int(row[1])))
+            elif branch == "preuve":
+                counts[branch][row[1]] = n
             elif branch in M2M_FACETS:
                 slug = slugs[branch].get(row[1])
                 if slug is not None:

@@ -32,7 +32,7 @@ def describe(filterset):
     parts = []
     if filterset.search_query():
         parts.append(f"recherche « {filterset.search_query()} »")
-    kinds = dict(Practice.AuthorityType.choices)
+    kinds = {**dict(Practice.AuthorityType.choices), **dict(Practice.EvidenceLevel.choices)}
     for name, noun in FACETS.items():
         value = data.get(name)
         if value is None or value == "" or value == []:
@@ -120,4 +120,6 @@ class PracticeFeed(Feed):
         return item.authority_name
 
     def item_categories(self, item):
-        return [lever.name for lever in item.levers.all()]
+        return [lever.name for lever in item.levers.all()] + [
+            f"Niveau de preuve : {item.get_evidence_level_display()}"
+        ]

@@ -1,7 +1,7 @@
 """The practice filters: one FilterSet for the list page, the feed, the API and the CSV export.
 
 The query parameters are a public contract (shared in emails and documents):
-levier, departement, region, secteur, type_collectivite, annee, q, tri, page.
+levier, departement, region, secteur, type_collectivite, preuve, annee, q, tri, page.
 A bad value never causes a server error: it is reported by the form and ignored.
 """
 
@@ -19,7 +19,7 @@ from procurement_portal.forms import without_control_characters
 from procurement_portal.page_cache import cached_for_content
 
 from .facets import FACETS
-from .models import FIRST_YEAR, LAST_YEAR, Department, Practice, Region, Sector
+from .models import FIRST_YEAR, LAST_YEAR, Department, EvidenceLevel, Practice, Region, Sector
 from .search import load_synonyms, order_by_relevance, search_practices
 
 QUERY_MAX_LENGTH = 200
@@ -194,6 +194,12 @@ class PracticeFilter(django_filters.FilterSet):
         choices=Practice.AuthorityType.choices,
         distinct=False,
     )
+    preuve = django_filters.MultipleChoiceFilter(
+        label="Niveau de preuve",
+        field_name="evidence_level",
+        choices=EvidenceLevel.choices,
+        distinct=False,
+    )
     annee = django_filters.NumberFilter(
         label="Année",
         method="filter_year",
@@ -356,6 +362,7 @@ class PracticeFilter(django_filters.FilterSet):
             for facet, rows_ in ordered.items()
         }
         labels["type_collectivite"] = list(Practice.AuthorityType.choices)
+        labels["preuve"] = list(EvidenceLevel.choices)
         return labels
 
     def choice_slugs(self):

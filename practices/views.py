@@ -1,7 +1,7 @@
 """Public pages: home, practice list and detail, departments, robots.txt."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Case, Prefetch, Value, When, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +11,7 @@ from levers.models import LegalBasis, Lever
 from procurement_portal.page_cache import query_parameters
 
 from . import revisions
+from .contact import contact_route
 from .facets import FacetedResults
 from .filters import PracticeFilter
 from .landscape import department_map
@@ -22,7 +23,7 @@ PAGE_SIZE = 12
 # Practices shown on a department's page; the list page has them all.
 LATEST_PRACTICES = 12
 # Parameters that may be repeated; a chip removes one value, not the whole parameter.
-MULTI_VALUED = {"levier", "departement", "secteur", "type_collectivite"}
+MULTI_VALUED = {"levier", "departement", "secteur", "type_collectivite", "preuve"}
 
 
 class CountedPaginator(Paginator):
@@ -111,9 +112,42 @@ def _suggestion(request, filterset, query, count):
     return {"query": corrected, "url": f"?{params.urlencode()}"}
 
 
+RELATED_MAX = 6
+
+
+def related_practices(practice):
+    """« Pratiques proches », in one query: practices sharing a lever, the closest first —
+    same department, then same region, then a shared sector, then the lever alone;
+    newest first within each rank; at most RELATED_MAX."""
+    levers = Practice.levers.through.objects
+    sectors = Practice.sectors.through.objects
+    # Subqueries rather than joins: no DISTINCT over whole rows.
+    same_lever = levers.filter(
+        lever__in=levers.filter(practice=practice.pk).values("lever")
+    ).values("practice")
+    same_sector = sectors.filter(
+        sector__in=sectors.filter(practice=practice.pk).values("sector")
+    ).values("practice")
+    return list(
+        Practice.objects.published()
+        .exclude(pk=practice.pk)
+        .filter(pk__in=same_lever)
+        .annotate(
+            closeness=Case(
+                When(department=practice.department_id, then=Value(0)),
+                When(department__region=practice.department.region_id, then=Value(1)),
+                When(pk__in=same_sector, then=Value(2)),
+                default=Value(3),
+            )
+        )
+        .select_related("department__region")
+        .order_by("closeness", "-published_at", "-pk")[:RELATED_MAX]
+    )
+
+
 @require_safe
 def practice_detail(request, slug):
-    """Eight queries whatever the practice (the page cache lookup makes nine)."""
+    """Nine queries whatever the practice (the page cache lookup makes ten): documents add one."""
     # The visibility check is the query itself: for visitors an unpublished slug costs
     # what an unknown one does (one query, nothing loaded), so timing reveals nothing.
     # request.user is read only then: reading it marks the response as varying on the
@@ -127,23 +161,7 @@ def practice_detail(request, slug):
         raise Http404("Pratique introuvable.")
     preview = not practice.is_public
     prefetch_related_objects([practice], "key_figures", "recognitions")
-    through = Practice.levers.through.objects
-    related = list(
-        Practice.objects.published()
-        .exclude(pk=practice.pk)
-        # A subquery rather than a join: no DISTINCT, so PostgreSQL walks the newest
-        # practices and stops at four (a join + DISTINCT sorted thousands of rows).
-        .filter(
-            Q(
-                pk__in=through.filter(
-                    lever__in=through.filter(practice=practice.pk).values("lever")
-                ).values("practice")
-            )
-            | Q(department=practice.department_id)
-        )
-        .select_related("department__region")
-        .order_by("-published_at", "-pk")[:4]
-    )
+    related = related_practices(practice)
     # The levers of the practice and of its related cards together, in one query.
     prefetch_related_objects(
         [practice, *related],
@@ -154,7 +172,7 @@ def practice_detail(request, slug):
             ),
         ),
     )
-    prefetch_related_objects([practice], "sectors", "partners")
+    prefetch_related_objects([practice], "sectors", "partners", "documents")
     revision = None
     if request.GET.get("revision") and request.user.has_perm("practices.view_practice"):
         # Staff preview a pending revision at the public address (noindex, banner).
@@ -162,7 +180,14 @@ def practice_detail(request, slug):
     if revision is not None:
         preview = True
         revisions.show_in_preview(practice, revision)
-    context = {"practice": practice, "preview": preview, "related": related, "revision": revision}
+    context = {
+        "practice": practice,
+        "preview": preview,
+        "related": related,
+        "revision": revision,
+        "can_contact": not preview and contact_route(practice) is not None,
+        "share_url": request.build_absolute_uri(practice.get_absolute_url()),
+    }
     return render(request, "practices/practice_detail.html", context)
 
 

@@ -2,7 +2,9 @@
 
 - reference: regions, departments (INSEE codes), sectors, partners;
 - practice: practices, their queryset verbs, key figures and distinctions, slugs;
-- contribution: who proposed a practice through /proposer/ (personal data).
+- contribution: who proposed a practice through /proposer/ (personal data);
+- documents attached to practices (practices/documents.py, with the view serving them),
+  visitors' messages to référents and suggestions (practices/inbox.py).
 
 ContentVersion, the page cache's version row, is a model of this app defined next to
 the page cache (procurement_portal/content_version.py); imported here to register it.
@@ -10,11 +12,15 @@ the page cache (procurement_portal/content_version.py); imported here to registe
 
 from procurement_portal.content_version import ContentVersion
 
+from ..documents import Document
+from ..inbox import ContactMessage, Suggestion
 from .contribution import Contribution
 from .practice import (
+    EVIDENCE_EXPLANATIONS,
     FIRST_YEAR,
     LAST_YEAR,
     RESERVED_PRACTICE_SLUGS,
+    EvidenceLevel,
     KeyFigure,
     Practice,
     PracticeQuerySet,
@@ -25,12 +31,16 @@ from .practice import (
 from .reference import Department, Partner, Region, Sector
 
 __all__ = [
+    "EVIDENCE_EXPLANATIONS",
     "FIRST_YEAR",
     "LAST_YEAR",
     "RESERVED_PRACTICE_SLUGS",
+    "ContactMessage",
     "ContentVersion",
     "Contribution",
     "Department",
+    "Document",
+    "EvidenceLevel",
     "KeyFigure",
     "Partner",
     "Practice",
@@ -38,6 +48,7 @@ __all__ = [
     "Recognition",
     "Region",
     "Sector",
+    "Suggestion",
     "unique_practice_slug",
     "with_counts",
 ]

@@ -45,3 +45,22 @@ def facet_checkboxes(name, choices):
             "</li>"
         )
     return mark_safe("<ul>\n" + "\n".join(items) + "\n</ul>")  # noqa: S308 - escaped above
+
+
+@register.simple_tag
+def evidence_levels():
+    """{% evidence_levels as levels %}: the three evidence levels and what each means."""
+    from practices.models import EVIDENCE_EXPLANATIONS, EvidenceLevel
+
+    return [
+        {"value": level.value, "label": level.label, "explanation": EVIDENCE_EXPLANATIONS[level]}
+        for level in EvidenceLevel
+    ]
+
+
+@register.filter
+def evidence_explanation(level):
+    """{{ practice.evidence_level|evidence_explanation }}: what that level means."""
+    from practices.models import EVIDENCE_EXPLANATIONS
+
+    return EVIDENCE_EXPLANATIONS.get(level, "")

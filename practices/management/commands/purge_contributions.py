@@ -1,4 +1,7 @@
-"""Erase contributors' personal data once the retention period is over (GDPR).
+"""Erase contributors' and visitors' personal data once the retention period is over (GDPR).
+
+Contributions lose their contributor's details, messages to référents are deleted,
+suggestions lose their reply address.
 
 Run it daily (cron, systemd timer). The retention period, in months, comes from
 PORTAL_CONTRIBUTION_RETENTION_MONTHS (24 by default), as the form's notice says. The
@@ -12,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from practices.models import Contribution
+from practices.models import ContactMessage, Contribution, Suggestion
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -47,9 +50,22 @@ class Command(BaseCommand):
                 f"{count} contribution(s) antérieure(s) au {cutoff:%d/%m/%Y} seraient "
                 "anonymisée(s)."
             )
+            messages_ = ContactMessage.objects.older_than(cutoff).count()
+            suggestions = Suggestion.objects.personal_data_older_than(cutoff).count()
+            self.stdout.write(
+                f"{messages_} message(s) aux référents seraient supprimé(s), "
+                f"{suggestions} courriel(s) de suggestions effacé(s)."
+            )
             return
         count = Contribution.objects.purge_personal_data(cutoff, now=now)
+        # Messages to référents are personal data through and through: deleted whole.
+        messages_ = ContactMessage.objects.purge(cutoff)
+        suggestions = Suggestion.objects.purge_personal_data(cutoff)
         self.stdout.write(
             f"{count} contribution(s) antérieure(s) au {cutoff:%d/%m/%Y} anonymisée(s) "
             f"(conservation : {months} mois)."
+        )
+        self.stdout.write(
+            f"{messages_} message(s) aux référents supprimé(s), "
+            f"{suggestions} courriel(s) de suggestions effacé(s)."
         )
