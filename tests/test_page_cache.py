@@ -534,3 +534,18 @@ def test_the_memory_cache_is_bounded_in_bytes_least_recently_used_first():
     assert cache.delete("n") and not cache.delete("n")
     cache.clear()
     assert cache.size_in_bytes == 0
+
+
+def test_pages_keep_the_parameters_they_read(client, practice, content):
+    # The page cache drops undeclared parameters for visitors: each view that reads one
+    # declares it (@query_parameters), or the page silently loses it.
+    second = Practice.objects.published().exclude(pk=practice.pk).first()
+    compared = client.get(f"/pratiques/comparer/?pratique={practice.slug}&pratique={second.slug}")
+    assert practice.title in compared.content.decode()
+    assert second.title in compared.content.decode()
+
+    contact_done = client.get(f"/pratiques/{practice.slug}/contacter/merci/?transmis=0")
+    assert "sera transmis dès que possible" in contact_done.content.decode()
+
+    alert_form = client.get("/alertes/?levier=clauses-sociales")
+    assert 'value="clauses-sociales"' in alert_form.content.decode()
