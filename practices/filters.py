@@ -18,6 +18,7 @@ from django.db.models.functions import Cast
 from levers.models import Lever
 from procurement_portal.page_cache import safe_cache_get, safe_cache_set
 
+from .describe import ActiveFilter, search_label
 from .models import FIRST_YEAR, LAST_YEAR, Department, Practice, Region, Sector
 from .search import relevance
 from .text import CONTROL_CHARS
@@ -572,25 +573,19 @@ class PracticeFilter(django_filters.FilterSet):
         return facets
 
     def active_filters(self):
-        """[(parameter, value, label)] of the valid filters in use, for removable chips."""
+        """[ActiveFilter] of the valid filters in use: the chips, titles and feed title
+        (their wording lives in practices/describe.py)."""
         data = self._cleaned()
         active = []
         query = self.search_query()
         if query:
-            active.append(("q", data.get("q"), f"« {query} »"))
-        labels = {
-            "levier": "Levier",
-            "type_collectivite": "Collectivité",
-            "region": "Région",
-            "departement": "Département",
-            "secteur": "Secteur",
-        }
+            active.append(ActiveFilter("q", data.get("q"), search_label(query)))
         facets = self.facets()
         for name in self.FACETS:
             for choice in facets[name]:
                 if choice["selected"]:
-                    active.append((name, choice["value"], f"{labels[name]} : {choice['label']}"))
+                    active.append(ActiveFilter(name, choice["value"], choice["label"]))
         if data.get("annee") is not None:
             year = int(data["annee"])
-            active.append(("annee", self.data.get("annee"), f"Année : {year}"))
+            active.append(ActiveFilter("annee", self.data.get("annee"), str(year)))
         return active

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from levers.models import LegalBasis, Lever
 
+from .describe import describe_results
 from .filters import PracticeFilter
 from .models import Department, Partner, Practice, Region, Sector, with_counts
 from .text import fold
@@ -46,15 +47,18 @@ def home(request):
 
 def _chip_links(request, active):
     chips = []
-    for name, value, label in active:
+    for criterion in active:
         params = request.GET.copy()
         params.pop("page", None)
-        if name in MULTI_VALUED:
-            params.setlist(name, [v for v in params.getlist(name) if v != value])
+        if criterion.param in MULTI_VALUED:
+            params.setlist(
+                criterion.param,
+                [v for v in params.getlist(criterion.param) if v != criterion.value],
+            )
         else:
-            params.pop(name, None)
+            params.pop(criterion.param, None)
         query = params.urlencode()
-        chips.append({"label": label, "url": f"?{query}" if query else request.path})
+        chips.append({"label": criterion.chip_label, "url": f"?{query}" if query else request.path})
     return chips
 
 
@@ -81,6 +85,8 @@ def practice_list(request):
         "sort": filterset.sort_key() if filterset.is_bound else "recent",
         "sorts": PracticeFilter.SORTS,
         "chips": _chip_links(request, active),
+        # « 1 pratique – Clauses sociales, Hauts-de-France »: the <title> and the <h1>.
+        "description": describe_results(paginator.count, active) if active else "",
         "feed_query": feed_query.urlencode(),
         "has_errors": bool(filterset.is_bound and filterset.errors),
     }
