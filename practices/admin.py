@@ -483,3 +483,6 @@ class ContributionAdmin(EditorFormDefaults, admin.ModelAdmin):
         self.message_user(
             request, f"{count} proposition(s) transformée(s) en brouillon.", messages.SUCCESS
         )
+
+
+from . import admin_site_pages  # noqa: E402, F401 - registers the site pages' admin

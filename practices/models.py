@@ -770,3 +770,8 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"Version {self.version}"
+
+
+# Models kept in modules of their own, registered with the app from here.
+from .contact import ContactMessage  # noqa: E402, F401
+from .legal import LegalText  # noqa: E402, F401

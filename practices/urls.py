@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from . import contribute, exports, views
+from . import contribute, exports, pages, views
 from .feeds import PracticeFeed
 
 app_name = "practices"
@@ -28,4 +28,11 @@ urlpatterns = [
         require_safe(TemplateView.as_view(template_name="pages/donnees.html")),
         name="open_data",
     ),
+    # The pages every French public-sector site must have (footer of every page).
+    path("accessibilite/", pages.accessibility, name="accessibilite"),
+    path("mentions-legales/", pages.legal_notices, name="mentions_legales"),
+    path("donnees-personnelles/", pages.personal_data, name="donnees_personnelles"),
+    path("plan-du-site/", pages.site_map, name="site_map"),
+    path("contact/", pages.contact, name="contact"),
+    path("contact/merci/", pages.contact_done, name="contact_done"),
 ]

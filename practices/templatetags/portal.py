@@ -45,3 +45,15 @@ def facet_checkboxes(name, choices):
             "</li>"
         )
     return mark_safe("<ul>\n" + "\n".join(items) + "\n</ul>")  # noqa: S308 - escaped above
+
+
+@register.simple_tag
+def accessibility_status():
+    """{% accessibility_status %}: the RGAA state the footer states, from the settings.
+
+    A tag rather than a context variable: error pages are drawn without context
+    processors, and the footer must say it there too.
+    """
+    from django.conf import settings
+
+    return settings.PORTAL_ACCESSIBILITY_STATUS

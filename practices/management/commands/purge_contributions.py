@@ -1,8 +1,9 @@
-"""Erase contributors' personal data once the retention period is over (GDPR).
+"""Erase personal data once its retention period is over (GDPR).
 
-Run it daily (cron, systemd timer). The retention period, in months, comes from
-PORTAL_CONTRIBUTION_RETENTION_MONTHS (24 by default), as the form's notice says. The
-proposed practice itself is kept: only who proposed it is erased.
+Run it daily (cron, systemd timer). Contributors' details go after
+PORTAL_CONTRIBUTION_RETENTION_MONTHS (24 by default), as the form's notice says: the
+proposed practice itself is kept, only who proposed it is erased. Contact messages go
+whole after PORTAL_CONTACT_RETENTION_MONTHS (12 by default), as /donnees-personnelles/ says.
 """
 
 import calendar
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from practices.models import Contribution
+from practices.models import ContactMessage, Contribution
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -27,7 +28,8 @@ def months_before(moment: datetime, months: int) -> datetime:
 class Command(BaseCommand):
     help = (
         "Efface les coordonnées des contributeurs dont la proposition date de plus de "
-        "PORTAL_CONTRIBUTION_RETENTION_MONTHS mois."
+        "PORTAL_CONTRIBUTION_RETENTION_MONTHS mois, et les messages de contact reçus il y a "
+        "plus de PORTAL_CONTACT_RETENTION_MONTHS mois."
     )
 
     def add_arguments(self, parser):
@@ -47,9 +49,22 @@ class Command(BaseCommand):
                 f"{count} contribution(s) antérieure(s) au {cutoff:%d/%m/%Y} seraient "
                 "anonymisée(s)."
             )
+            messages_cutoff = months_before(now, settings.PORTAL_CONTACT_RETENTION_MONTHS)
+            count = ContactMessage.objects.older_than(messages_cutoff).count()
+            self.stdout.write(
+                f"{count} message(s) de contact antérieur(s) au {messages_cutoff:%d/%m/%Y} "
+                "seraient supprimé(s)."
+            )
             return
         count = Contribution.objects.purge_personal_data(cutoff, now=now)
         self.stdout.write(
             f"{count} contribution(s) antérieure(s) au {cutoff:%d/%m/%Y} anonymisée(s) "
             f"(conservation : {months} mois)."
+        )
+        messages_months = settings.PORTAL_CONTACT_RETENTION_MONTHS
+        messages_cutoff = months_before(now, messages_months)
+        count = ContactMessage.objects.purge(messages_cutoff)
+        self.stdout.write(
+            f"{count} message(s) de contact antérieur(s) au {messages_cutoff:%d/%m/%Y} "
+            f"supprimé(s) (conservation : {messages_months} mois)."
         )
