@@ -75,10 +75,10 @@ def search_label(query):
     return f"« {Truncator(query).chars(QUERY_SHOWN_CHARS)} »"
 
 
-def count_label(count):
+def count_label(count, zero="Aucune pratique"):
     """« Aucune pratique », « 1 pratique », « 1 234 pratiques » (French digit groups)."""
     if not count:
-        return "Aucune pratique"
+        return zero
     number = f"{count:,}".replace(",", "\u202f")  # narrow no-break space, as in French
     return f"{number} pratique{'s' if count > 1 else ''}"
 

@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import F, Prefetch, Q, prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -62,6 +62,23 @@ def _chip_links(request, active):
     return chips
 
 
+def canonical_query(params, filterset):
+    """The list's query string without empty values, the default sort or page 1.
+
+    `?q=&annee=&tri=recent&levier=spaser` and `?levier=spaser` are the same page: search
+    engines and shared links get the short one.
+    """
+    default_sort = "pertinence" if filterset.is_bound and filterset.search_query() else "recent"
+    kept = QueryDict(mutable=True)
+    for name, values in params.lists():
+        values = [value for value in values if value.strip()]
+        if (name == "tri" and values == [default_sort]) or (name == "page" and values == ["1"]):
+            continue
+        if values:
+            kept.setlist(name, values)
+    return kept.urlencode()
+
+
 @require_safe
 def practice_list(request):
     filterset = PracticeFilter(
@@ -71,12 +88,24 @@ def practice_list(request):
     paginator = CountedPaginator(results, PAGE_SIZE, count=filterset.count())
     page_obj = paginator.get_page(request.GET.get("page"))
     active = filterset.active_filters() if filterset.is_bound else []
-    feed_query = request.GET.copy()
+    feed_query = QueryDict(canonical_query(request.GET, filterset), mutable=True)
     feed_query.pop("page", None)
+    # The page actually shown: ?page=99 of 3 pages shows the third.
+    canonical = feed_query.copy()
+    if page_obj.number > 1:
+        canonical["page"] = str(page_obj.number)
+    canonical = canonical.urlencode()
+    facets = filterset.facets()
+    chosen_departments = [choice for choice in facets["departement"] if choice["selected"]]
     context = {
         "filter": filterset,
         "form": filterset.form,
-        "facets": filterset.facets(),
+        "facets": facets,
+        # The département select shows one; a shared link's others stay as checkboxes.
+        "first_department": chosen_departments[0]["value"] if chosen_departments else "",
+        "more_departments": chosen_departments[1:],
+        "active_count": sum(criterion.param != "q" for criterion in active),
+        "canonical_query": canonical,
         "page_obj": page_obj,
         "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
         "practices": page_obj.object_list,
