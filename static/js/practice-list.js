@@ -19,6 +19,16 @@
     panel.open = event.matches;
   });
 
+  // The sort select always holds a value; it is sent only if the address had it or the
+  // person changed it (else a new search would keep « recent » instead of relevance).
+  var sortChosen = new URLSearchParams(window.location.search).has("tri");
+  var sort = form.elements.namedItem("tri");
+  if (sort) {
+    sort.addEventListener("change", function () {
+      sortChosen = true;
+    });
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var data = new FormData(form);
@@ -27,7 +37,7 @@
     var params = new URLSearchParams();
     data.forEach(function (value, name) {
       value = String(value);
-      if (value.trim() === "" || (name === "tri" && value === defaultSort)) {
+      if (value.trim() === "" || (name === "tri" && (!sortChosen || value === defaultSort))) {
         return;
       }
       params.append(name, value);
