@@ -104,6 +104,7 @@ def practice_list(request):
         # The département select shows one; a shared link's others stay as checkboxes.
         "first_department": chosen_departments[0]["value"] if chosen_departments else "",
         "more_departments": chosen_departments[1:],
+        "sector_chosen": any(choice["selected"] for choice in facets["secteur"]),
         "active_count": sum(criterion.param != "q" for criterion in active),
         "canonical_query": canonical,
         "page_obj": page_obj,

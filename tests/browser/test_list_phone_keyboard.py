@@ -76,13 +76,12 @@ def test_the_first_result_is_reached_in_at_most_40_tabs(page, site):
     page.goto(site + "/pratiques/?levier=clauses-sociales")
     expect(page.locator("#filtres-panneau")).to_have_attribute("open", "")  # the sidebar
     first = page.locator(".card a").first.get_attribute("href")
-    for presses in range(1, MAX_TABS_TO_FIRST_RESULT + 1):
+    for _ in range(MAX_TABS_TO_FIRST_RESULT):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.getAttribute('href')") == first:
             break
     else:
         pytest.fail(f"the first result was not reached in {MAX_TABS_TO_FIRST_RESULT} Tabs")
-    assert presses <= MAX_TABS_TO_FIRST_RESULT
 
 
 def test_the_skip_link_goes_straight_to_the_results(page, site):
