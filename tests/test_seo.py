@@ -26,6 +26,11 @@ PAGES = [
     "/departements/2A/",
     "/fiches/",
     "/fiches/kit-departementaless-12-commande-publique-responsable/",
+    "/accessibilite/",
+    "/mentions-legales/",
+    "/donnees-personnelles/",
+    "/plan-du-site/",
+    "/contact/",
 ]
 
 
