@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from levers.models import Fiche, Lever
 from practices.contribute import KEY_FIGURES_PREFIX, KeyFigureForm, ProposalForm
 from practices.models import Department, Practice
+from practices.pages import ContactForm
 from tests.factories import make_staff
 
 LIST_URLS = ["/pratiques/", "/pratiques/flux/", "/pratiques/export.csv", "/api/pratiques/"]
@@ -39,6 +40,11 @@ OTHER_URLS = [
     "/fiches/",
     "/donnees/",
     "/proposer/",
+    "/contact/",
+    "/plan-du-site/",
+    "/accessibilite/",
+    "/mentions-legales/",
+    "/donnees-personnelles/",
     "/sitemap.xml",
     "/robots.txt",
     "/api/",
@@ -155,6 +161,18 @@ PROPOSAL_FIELDS = [
     *(f"{KEY_FIGURES_PREFIX}-0-{name}" for name in KeyFigureForm.base_fields),
     "inconnu",
 ]
+
+
+CONTACT_FIELDS = [*ContactForm.base_fields, "inconnu"]
+
+
+@EXAMPLES
+@given(data=st.lists(st.tuples(st.sampled_from(CONTACT_FIELDS), values), max_size=12))
+def test_any_contact_form_post_is_answered_without_a_server_error(site, data):
+    response = site.post(
+        "/contact/", data=urlencode(data), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code in {200, 302, 400, 429}, (data, response.status_code)
 
 
 @EXAMPLES
