@@ -19,6 +19,7 @@ class LegalTextAdmin(EditorFormDefaults, SimpleHistoryAdmin):
     """
 
     list_display = ["__str__", "title", "updated_at", "view_on_site_link"]
+    search_fields = ["title", "body"]
     readonly_fields = ["page", "available_values", "updated_at"]
     fields = ["page", "title", "summary", "body", "available_values", "updated_at"]
 

@@ -17,6 +17,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from levers.models import PublicContent
 from procurement_portal.markdown import render_markdown
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
@@ -77,7 +78,9 @@ def _escape_markdown(value):
     return re.sub(r"([\\`*_{}\[\]()#+!|])", r"\\\1", html.escape(value, quote=False))
 
 
-class LegalText(models.Model):
+class LegalText(PublicContent):
+    """One legal page's text; a write makes cached pages stale, like any public content."""
+
     class Page(models.TextChoices):
         ACCESSIBILITY = "accessibilite", "Déclaration d'accessibilité"
         LEGAL_NOTICES = "mentions-legales", "Mentions légales"

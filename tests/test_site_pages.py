@@ -203,3 +203,14 @@ def test_footer_states_the_configured_accessibility_status(client, db, settings)
     assert "Accessibilité : partiellement conforme" in (
         errors.server_error(RequestFactory().get("/")).content.decode()
     )
+
+
+def test_a_changed_legal_text_shows_at_once_through_the_page_cache(client, db, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    assert "Texte revu" not in client.get("/mentions-legales/").content.decode()
+    LegalText.objects.filter(page="mentions-legales").update(body="Texte revu")
+    assert "Texte revu" in client.get("/mentions-legales/").content.decode()
+    text_ = LegalText.objects.get(page="mentions-legales")
+    text_.body = "Texte revu deux fois"
+    text_.save()
+    assert "Texte revu deux fois" in client.get("/mentions-legales/").content.decode()
