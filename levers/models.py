@@ -1,45 +1,19 @@
-"""Levers of responsible public procurement, and the RTES kits and fiches that present them."""
+"""Levers of responsible public procurement, and the RTES kits and fiches that present them.
 
-from django.apps import apps
+All of them are public content: their managers use PublicContentManager, and any write
+makes cached pages stale (procurement_portal.invalidation).
+"""
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from procurement_portal.invalidation import PublicContentManager
+
 from .validators import validate_pdf
 
 POSITION_HELP = "Ordre d'affichage : les plus petits nombres d'abord."
-
-
-class PublicContentQuerySet(models.QuerySet):
-    """Bulk writes bypass save() and delete(): they too make cached public pages stale."""
-
-    def update(self, **kwargs):
-        count = super().update(**kwargs)
-        content_changed()
-        return count
-
-    update.alters_data = True
-
-    def delete(self):
-        result = super().delete()
-        content_changed()
-        return result
-
-    delete.alters_data = True
-
-    def bulk_create(self, *args, **kwargs):
-        objs = super().bulk_create(*args, **kwargs)
-        content_changed()
-        return objs
-
-    bulk_create.alters_data = True
-
-    # bulk_update() is not overridden: Django runs it as update() calls, batch by batch.
-
-
-class PublicContentManager(models.Manager.from_queryset(PublicContentQuerySet)):
-    pass
 
 
 class SlugNaturalKeyManager(PublicContentManager):
@@ -47,51 +21,7 @@ class SlugNaturalKeyManager(PublicContentManager):
         return self.get(slug=slug)
 
 
-class PublicContent(models.Model):
-    """A model public pages show: any write through the ORM (save, delete, queryset
-    update, delete, bulk_create, bulk_update, many-to-many changes) makes cached pages
-    stale at once (practices.ContentVersion), from the admin, a command or a shell."""
-
-    objects = PublicContentManager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        if self.may_be_public():
-            content_changed()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        if self.may_be_public():
-            content_changed()
-        return result
-
-    def relations_changed(self):
-        if self.may_be_public():
-            content_changed()
-
-    def may_be_public(self):
-        """Whether a public page may show this row (if not, writing it leaves cached
-        pages valid)."""
-        return True
-
-
-def content_changed():
-    # By name: the practices app, which holds the version, depends on this one.
-    apps.get_model("practices", "ContentVersion").objects.bump()
-
-
-def relations_changed(sender, instance, action, **kwargs):
-    """m2m_changed receiver for the many-to-many fields public pages show (connected in
-    the apps' ready()): Django has no other hook for add(), remove(), set() and clear(),
-    which bypass save(). The model whose relations changed bumps the content version."""
-    if action in ("post_add", "post_remove", "post_clear"):
-        instance.relations_changed()
-
-
-class Lever(PublicContent):
+class Lever(models.Model):
     class Family(models.TextChoices):
         TARGET_ESS = "cibler-ess", "Cibler les structures de l'ESS"
         ORGANISE = "organiser", "S'organiser au sein de la collectivité"
@@ -146,7 +76,7 @@ class Lever(PublicContent):
         return reverse("levers:detail", args=[self.slug])
 
 
-class LegalBasis(PublicContent):
+class LegalBasis(models.Model):
     """A dated legal reference, so that a change of law is added rather than overwritten."""
 
     lever = models.ForeignKey(
@@ -192,6 +122,8 @@ class LegalBasis(PublicContent):
 
     history = HistoricalRecords()
 
+    objects = PublicContentManager()
+
     class Meta:
         verbose_name = "base légale"
         verbose_name_plural = "bases légales"
@@ -210,7 +142,7 @@ class LegalBasis(PublicContent):
         return f"{self.code} – {self.title}"
 
 
-class Kit(PublicContent):
+class Kit(models.Model):
     name = models.CharField(
         "nom", max_length=120, unique=True, help_text="Nom du kit, ex. « Kit DépartementalESS »."
     )
@@ -247,7 +179,7 @@ class Kit(PublicContent):
         return (self.slug,)
 
 
-class Fiche(PublicContent):
+class Fiche(models.Model):
     kit = models.ForeignKey(
         Kit,
         on_delete=models.PROTECT,
@@ -328,7 +260,7 @@ class Fiche(PublicContent):
         return reverse("levers:fiche_detail", args=[self.slug])
 
 
-class Resource(PublicContent):
+class Resource(models.Model):
     """Further reading attached to a lever or a fiche."""
 
     class Kind(models.TextChoices):
@@ -375,6 +307,8 @@ class Resource(PublicContent):
         help_text="Fiche à laquelle la ressource se rattache (ou un levier, ci-dessus).",
     )
     position = models.PositiveSmallIntegerField("ordre", default=0, help_text=POSITION_HELP)
+
+    objects = PublicContentManager()
 
     class Meta:
         verbose_name = "ressource"

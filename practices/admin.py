@@ -277,17 +277,20 @@ class PracticeAdmin(
 
     # Saving -------------------------------------------------------------------
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Levers, sectors, partners and figures are searched too; they exist only now.
-        form.instance.refresh_search_text()
+    # The search text covers levers, sectors, partners and key figures, saved after the
+    # practice: it is built once, when the response follows a successful save (add,
+    # change, save as new, and the history « revert » form, which skips save_related).
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user  # as SimpleHistoryAdmin.save_model does
+        obj.save(search_text=False)
 
     def response_change(self, request, obj):
-        # Also reached by the history « revert » form, which skips save_related().
         obj.refresh_search_text()
         return super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
+        obj.refresh_search_text()
         if "_saveasnew" in request.POST:
             self.message_user(
                 request,

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed
 
 
 class PracticesConfig(AppConfig):
@@ -7,10 +6,7 @@ class PracticesConfig(AppConfig):
     verbose_name = "Pratiques et territoires"
 
     def ready(self):
-        from levers.models import relations_changed
+        from procurement_portal import invalidation
 
-        from .models import Practice
-
-        # Many-to-many writes bypass save(): cached public pages must not show them late.
-        for field in ("levers", "sectors", "partners"):
-            m2m_changed.connect(relations_changed, sender=getattr(Practice, field).through)
+        # Here because this app holds the last of the public models (it depends on levers).
+        invalidation.connect_receivers()

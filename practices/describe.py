@@ -26,22 +26,17 @@ from django.utils.text import Truncator
 
 from procurement_portal.context_processors import SITE_NAME
 
+from .facets import FACETS
+
 # The search words shown in a title or a chip: long enough to recognise a query.
 QUERY_SHOWN_CHARS = 60
 # A title names this many criteria at most, then « et n autres critères ».
 MAX_NAMED_FILTERS = 4
 SEPARATOR = " – "
 
-# What each parameter filters on, as the chips say it (« Levier : SPASER »).
-KINDS = {
-    "q": "",
-    "levier": "Levier",
-    "type_collectivite": "Collectivité",
-    "region": "Région",
-    "departement": "Département",
-    "secteur": "Secteur",
-    "annee": "Année",
-}
+# What each parameter filters on, as the chips say it (« Levier : SPASER »): the
+# facets' names (practices/facets.py), the year, and nothing before a search's words.
+KINDS = {"q": "", **FACETS, "annee": "Année"}
 # Values that do not speak for themselves in a title keep their kind there:
 # « Collectivité : Commune », « Année : 2020 » (but « Bretagne », « SPASER »).
 KIND_IN_TITLE = {"type_collectivite", "annee"}

@@ -9,18 +9,17 @@ import functools
 
 import django_filters
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import models
 from django.db.models import F
 from django.db.models.functions import Cast
 
 from levers.models import Lever
-from procurement_portal.page_cache import safe_cache_get, safe_cache_set
+from procurement_portal.page_cache import cached_for_content
 
 from .describe import ActiveFilter, search_label
+from .facets import FACETS
 from .models import FIRST_YEAR, LAST_YEAR, Department, Practice, Region, Sector
-from .search import relevance
 from .text import CONTROL_CHARS
 
 QUERY_MAX_LENGTH = 200
@@ -114,30 +113,6 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
             **{f"{field.m2m_reverse_field_name()}__in": list(value)}
         ).values(field.m2m_field_name())
         return self.get_method(qs)(pk__in=matching)
-
-
-class RankedResults:
-    """Results whose requested page the facet query already ranked (PracticeFilter.ranked)."""
-
-    def __init__(self, queryset, filterset):
-        self.queryset = queryset
-        self.filterset = filterset
-
-    def __getitem__(self, index):
-        offset, limit = self.filterset._ranked_slice
-        # The paginator asks for [offset:offset + limit], or less on the last page.
-        if not (
-            isinstance(index, slice)
-            and (index.start or 0) == offset
-            and index.stop is not None
-            and offset <= index.stop <= offset + limit
-        ):
-            return self.queryset[index]
-        self.filterset.count()  # runs the facet query, which ranks the page
-        ids = self.filterset._ranked_ids[: index.stop - offset]
-        page = self.queryset.order_by().filter(pk__in=ids)
-        by_id = {practice.pk: practice for practice in page}
-        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class PracticeFilterForm(forms.Form):
@@ -239,10 +214,6 @@ class PracticeFilter(django_filters.FilterSet):
     )
     tri = django_filters.CharFilter(label="Trier par", method="filter_sort")
 
-    # Facets shown with counts, in display order; "tri", "q" and "annee" have none.
-    FACETS = ("levier", "type_collectivite", "region", "departement", "secteur")
-    FACET_KEYS = ("levier", "secteur", "region", "departement", "type_collectivite")
-
     class Meta:
         model = Practice
         fields = []
@@ -285,14 +256,13 @@ class PracticeFilter(django_filters.FilterSet):
         return queryset
 
     def sort_key(self):
-        sort = self.form.cleaned_data.get("tri") if hasattr(self.form, "cleaned_data") else None
+        sort = self._cleaned().get("tri")
         if sort in self.SORTS:
             return sort
         return "pertinence" if self.search_query() else "recent"
 
     def search_query(self):
-        data = getattr(self.form, "cleaned_data", {}) or {}
-        return (data.get("q") or "").strip()
+        return (self._cleaned().get("q") or "").strip()
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -325,154 +295,6 @@ class PracticeFilter(django_filters.FilterSet):
         items = [value] if isinstance(value, str | models.Model) else list(value)
         return {str(getattr(i, "slug", None) or getattr(i, "code", None) or i) for i in items}
 
-    # Facets counted on the practice row itself, and those counted on a through table.
-    ROW_FACETS = ("region", "departement", "type_collectivite")
-    M2M_FACETS = {"levier": "levers", "secteur": "sectors"}
-
-    def _facet_counts(self):
-        """({facet: {value: count}}, number of results) in one query.
-
-        Each facet counts the practices matching every other filter. A facet whose own
-        filter is not in use counts the results themselves, so the filtered practices
-        are computed once per distinct set (a common table expression, which PostgreSQL
-        materializes when it is read several times), not once per facet: region,
-        department and authority type come from one GROUP BY, levers and sectors from
-        their through tables (no DISTINCT). The total number of results comes with
-        them, so the paginator needs no COUNT of its own.
-        """
-        if hasattr(self, "_counts"):
-            return self._counts
-        connection = connections[self.queryset.db]
-        quote = connection.ops.quote_name
-        bases = {}  # excluded facet (None: the results themselves) -> CTE name
-        params = []
-        ctes = []
-
-        rank = self._ranking()
-
-        def base(excluded):
-            excluded = excluded if self.selected(excluded) else None
-            if excluded not in bases:
-                name = f"facet_base_{len(bases)}"
-                queryset = self.queryset_without(excluded).order_by()
-                columns = ["pk", "department_id", "department__region_id", "authority_type"]
-                if excluded is None and rank is not None:
-                    queryset = queryset.annotate(search_rank=rank)
-                    columns += ["published_at", "search_rank"]
-                queryset = queryset.values_list(*columns)
-                sql, sql_params = queryset.query.get_compiler(using=queryset.db).as_sql()
-                names = "id, department, region, authority"
-                if len(columns) > 4:
-                    names += ", published, search_rank"
-                ctes.append(f"{name} ({names}) AS ({sql})")
-                params.extend(sql_params)
-                bases[excluded] = name
-            return bases[excluded]
-
-        # Only fixed names and identifiers are written into the SQL; values are parameters.
-        branches = [f"SELECT 'total', '', '', '', COUNT(*) FROM {base(None)}"]  # noqa: S608
-        branch_params = []
-        if rank is not None:
-            # The requested page of results in relevance order (the order of
-            # search.RELEVANCE_ORDER): read from the matches this query reads anyway.
-            offset, limit = self._ranked_slice
-            # Numbered after the LIMIT: the matches themselves need only a top-N sort.
-            order = "search_rank DESC, published DESC, id DESC"
-            branches.append(
-                f"SELECT 'page', CAST(id AS varchar), '', '', ROW_NUMBER() OVER (ORDER BY {order}) "  # noqa: S608
-                f"FROM (SELECT id, search_rank, published FROM {base(None)} "
-                f"ORDER BY {order} LIMIT %s OFFSET %s) ranked"
-            )
-            branch_params += [limit, offset]
-        for name in self.ROW_FACETS:
-            cte = base(name)
-            branch = (
-                f"SELECT '{cte}', department, region, authority, COUNT(*) FROM {cte} "  # noqa: S608
-                "GROUP BY department, region, authority"
-            )
-            if branch not in branches:
-                branches.append(branch)
-        for name, relation in self.M2M_FACETS.items():
-            field = Practice._meta.get_field(relation)
-            through = field.remote_field.through._meta
-            target = field.related_model._meta
-            source_column = through.get_field(field.m2m_field_name()).column
-            target_column = through.get_field(field.m2m_reverse_field_name()).column
-            branches.append(
-                # Grouped on the integer key first, named after: fewer, cheaper rows.
-                f"SELECT '{name}', target.{quote('slug')}, '', '', grouped.n "  # noqa: S608
-                f"FROM (SELECT link.{quote(target_column)} AS target_id, COUNT(*) AS n "
-                f"FROM {base(name)} practice "
-                f"INNER JOIN {quote(through.db_table)} link "
-                f"ON link.{quote(source_column)} = practice.id "
-                f"GROUP BY link.{quote(target_column)}) grouped "
-                f"INNER JOIN {quote(target.db_table)} target "
-                f"ON target.{quote(target.pk.column)} = grouped.target_id"
-            )
-        sql = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(branches)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params + branch_params)
-            rows = cursor.fetchall()
-
-        row_facets = {  # facet -> (CTE it is counted on, column index in the row)
-            "departement": (base("departement"), 1),
-            "region": (base("region"), 2),
-            "type_collectivite": (base("type_collectivite"), 3),
-        }
-        counts = {name: {} for name in self.FACET_KEYS}
-        total = 0
-        ranked = []
-        for tag, department, region, authority, n in rows:
-            if tag == "total":
-                total = n
-            elif tag == "page":
-                ranked.append((n, int(department)))
-            elif tag in self.M2M_FACETS:
-                counts[tag][department] = n
-            else:
-                values = (None, department, region, authority)
-                for facet, (cte, column) in row_facets.items():
-                    if cte == tag:
-                        key = values[column]
-                        counts[facet][key] = counts[facet].get(key, 0) + n
-        self._counts = (counts, total)
-        self._ranked_ids = [pk for _, pk in sorted(ranked)]
-        return self._counts
-
-    # Ranked pages --------------------------------------------------------------
-
-    _ranked_slice = None
-    MAX_RANKED_PAGE = 10**6
-
-    def _ranking(self):
-        """The ranking expression when the facet query should rank a page too, else None."""
-        if self._ranked_slice is None or self.sort_key() != "pertinence":
-            return None
-        return relevance(self.queryset, self.search_query())
-
-    def ranked(self, results, page, per_page):
-        """`results` (the filtered queryset, sorted) for a paginator asked for `page`.
-
-        Sorted by relevance on PostgreSQL, ranking reads every match's search vector:
-        the facet query, which reads the matches anyway, then ranks the requested page
-        too, and the page is fetched by primary key instead of ranking the matches a
-        second time. Any other page the paginator settles on is a query of its own.
-        """
-        try:
-            # Capped: OFFSET is a 64-bit integer, and such a page is empty anyway.
-            number = min(max(int(page), 1), self.MAX_RANKED_PAGE)
-        except (TypeError, ValueError):
-            number = 1
-        self._ranked_slice = ((number - 1) * per_page, per_page)
-        if self._ranking() is None:
-            self._ranked_slice = None
-            return results
-        return RankedResults(results, self)
-
-    def count(self):
-        """How many practices match the filters (with the facet counts: no query of its own)."""
-        return self._facet_counts()[1]
-
     # The facets whose choices are rows of a reference table, and those tables.
     REFERENCE_FACETS = {
         "levier": Lever,
@@ -485,29 +307,26 @@ class PracticeFilter(django_filters.FilterSet):
         """[(facet, pk, slug or code, name, rank)] of every lever, sector, region and
         department, in one query at most per request: it both validates the filters (see
         KnownChoicesMixin) and labels the facets."""
-        if hasattr(self, "_references"):
-            return self._references
-        # They change only with the content: kept in the cache under its version when the
-        # page cache has read it for this request (never for editors).
-        version = getattr(self.request, "content_version", None)
-        key = f"facet-references:{version[0]}" if version else None
-        self._references = safe_cache_get(key) if key else None
-        if self._references is None:
-            parts = [
-                model.objects.annotate(
-                    facet=models.Value(facet),
-                    key=Cast("pk", models.CharField()),
-                    value=F("code" if model in (Region, Department) else "slug"),
-                    rank=F("position") if model in (Lever, Sector) else models.Value(0),
-                )
-                .order_by()
-                .values_list("facet", "key", "value", "name", "rank")
-                for facet, model in self.REFERENCE_FACETS.items()
-            ]
-            self._references = list(parts[0].union(*parts[1:], all=True))
-            if key:
-                safe_cache_set(key, self._references, settings.PAGE_CACHE_SECONDS)
+        if not hasattr(self, "_references"):
+            # They change only with the content: kept in the cache under its version.
+            self._references = cached_for_content(
+                self.request, "facet-references", self._query_reference_rows
+            )
         return self._references
+
+    def _query_reference_rows(self):
+        parts = [
+            model.objects.annotate(
+                facet=models.Value(facet),
+                key=Cast("pk", models.CharField()),
+                value=F("code" if model in (Region, Department) else "slug"),
+                rank=F("position") if model in (Lever, Sector) else models.Value(0),
+            )
+            .order_by()
+            .values_list("facet", "key", "value", "name", "rank")
+            for facet, model in self.REFERENCE_FACETS.items()
+        ]
+        return list(parts[0].union(*parts[1:], all=True))
 
     def _known_choices(self, facet):
         """{slug or code: instance} of one facet's choices, from _reference_rows()."""
@@ -520,8 +339,8 @@ class PracticeFilter(django_filters.FilterSet):
                 self._known[name][value] = model(pk=pk, name=label, **fields)
         return self._known[facet]
 
-    def _facet_labels(self):
-        """{facet: [(value, label)]} of every lever, sector, region and department."""
+    def choice_labels(self):
+        """{facet: [(value, label)]} of every choice, in each facet's order."""
         labels = {"levier": [], "secteur": [], "region": [], "departement": []}
         for facet, _, value, name, rank in self._reference_rows():
             labels[facet].append((rank, name, value))
@@ -533,44 +352,22 @@ class PracticeFilter(django_filters.FilterSet):
             "region": sorted(labels["region"], key=lambda row: row[1]),
             "departement": sorted(labels["departement"], key=lambda row: row[2]),
         }
-        return {
+        labels = {
             facet: [
                 (value, f"{name} ({value})" if facet == "departement" else name)
                 for _, name, value in rows_
             ]
             for facet, rows_ in ordered.items()
         }
-
-    def facets(self):
-        """{name: [{"value", "label", "count", "selected"}]}, in two queries in all.
-
-        Each facet's counts apply all the other active filters, so a count says how many
-        results ticking that choice would add to what is shown.
-        """
-        if hasattr(self, "_facets"):
-            return self._facets
-        counts = self._facet_counts()[0]
-        labels = self._facet_labels()
         labels["type_collectivite"] = list(Practice.AuthorityType.choices)
-        facets = {}
-        for name, choices in labels.items():
-            chosen = self.selected(name)
-            items = [
-                {
-                    "value": value,
-                    "label": label,
-                    "count": counts[name].get(value, 0),
-                    "selected": value in chosen,
-                }
-                for value, label in choices
-            ]
-            if name == "departement":
-                # 101 departments would drown the form: only those with results, plus
-                # the chosen ones.
-                items = [i for i in items if i["count"] or i["selected"]]
-            facets[name] = items
-        self._facets = facets
-        return facets
+        return labels
+
+    def choice_slugs(self):
+        """{facet: {primary key as text: slug or code}} of the reference choices."""
+        slugs = {name: {} for name in self.REFERENCE_FACETS}
+        for facet, key, value, _, _ in self._reference_rows():
+            slugs[facet][key] = value
+        return slugs
 
     def active_filters(self):
         """[ActiveFilter] of the valid filters in use: the chips, titles and feed title
@@ -580,11 +377,12 @@ class PracticeFilter(django_filters.FilterSet):
         query = self.search_query()
         if query:
             active.append(ActiveFilter("q", data.get("q"), search_label(query)))
-        facets = self.facets()
-        for name in self.FACETS:
-            for choice in facets[name]:
-                if choice["selected"]:
-                    active.append(ActiveFilter(name, choice["value"], choice["label"]))
+        labels = self.choice_labels()
+        for name in FACETS:
+            chosen = self.selected(name)
+            for value, label in labels[name]:
+                if value in chosen:
+                    active.append(ActiveFilter(name, value, label))
         if data.get("annee") is not None:
             year = int(data["annee"])
             active.append(ActiveFilter("annee", self.data.get("annee"), str(year)))

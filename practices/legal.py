@@ -17,7 +17,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from levers.models import PublicContent
+from procurement_portal.invalidation import PublicContentManager
 from procurement_portal.markdown import render_markdown
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
@@ -78,7 +78,7 @@ def _escape_markdown(value):
     return re.sub(r"([\\`*_{}\[\]()#+!|])", r"\\\1", html.escape(value, quote=False))
 
 
-class LegalText(PublicContent):
+class LegalText(models.Model):
     """One legal page's text; a write makes cached pages stale, like any public content."""
 
     class Page(models.TextChoices):
@@ -104,6 +104,9 @@ class LegalText(PublicContent):
     )
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
     history = HistoricalRecords(verbose_name="historique du texte légal")
+
+    # Public content (procurement_portal.invalidation.PUBLIC_MODELS).
+    objects = PublicContentManager()
 
     class Meta:
         verbose_name = "texte légal"

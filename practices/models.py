@@ -8,15 +8,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from levers.models import (
-    POSITION_HELP,
-    Fiche,
-    Lever,
-    PublicContent,
-    PublicContentManager,
-    PublicContentQuerySet,
-    SlugNaturalKeyManager,
-)
+from levers.models import POSITION_HELP, Fiche, Lever, SlugNaturalKeyManager
+from procurement_portal.content_version import ContentVersion  # noqa: F401 - registers it here
+from procurement_portal.invalidation import PublicContentManager, PublicContentQuerySet
 
 from .text import fold
 
@@ -29,7 +23,7 @@ class CodeNaturalKeyManager(PublicContentManager):
         return self.get(code=code)
 
 
-class Region(PublicContent):
+class Region(models.Model):
     """One of the 18 French regions, keyed by its official INSEE code."""
 
     code = models.CharField(
@@ -56,7 +50,7 @@ class Region(PublicContent):
         return (self.code,)
 
 
-class Department(PublicContent):
+class Department(models.Model):
     """One of the 101 departments, keyed by its INSEE code (01…95, 2A, 2B, 971…976)."""
 
     code = models.CharField(
@@ -94,7 +88,7 @@ class Department(PublicContent):
         return reverse("practices:department_detail", args=[self.code])
 
 
-class Sector(PublicContent):
+class Sector(models.Model):
     """A sector or market type: travaux, restauration collective, textile…"""
 
     name = models.CharField(
@@ -125,7 +119,7 @@ class Sector(PublicContent):
         return (self.slug,)
 
 
-class Partner(PublicContent):
+class Partner(models.Model):
     """An organisation that takes part in practices: CRESS, associations intermédiaires…"""
 
     class Kind(models.TextChoices):
@@ -185,9 +179,6 @@ def with_counts(objects, counts):
 
 
 class PracticeQuerySet(PublicContentQuerySet):
-    # Bulk writes (update, delete, bulk_create, bulk_update) bump the content version
-    # like save() does (see PublicContentQuerySet).
-
     def get_by_natural_key(self, slug):
         # Lets loaddata resolve foreign keys written as slugs (see backup_content).
         return self.get(slug=slug)
@@ -464,32 +455,14 @@ class Practice(models.Model):
     def unpublish(self):
         self.status = self.Status.ARCHIVED
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, search_text=True, **kwargs):
+        """Save; `search_text=False` when the caller refreshes it after saving the
+        relations (the admin), so that it is built once."""
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        self.search_text = self.build_search_text(include_relations=self.pk is not None)
-        # A new proposal or draft changes no public page: visitors' submissions leave
-        # the page cache alone.
-        public_change = not self._state.adding or self.status == self.Status.PUBLISHED
+        if search_text:
+            self.search_text = self.build_search_text(include_relations=self.pk is not None)
         super().save(*args, **kwargs)
-        if public_change:
-            ContentVersion.objects.bump()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        ContentVersion.objects.bump()
-        return result
-
-    def may_be_public(self):
-        """Whether a cached public page may show this practice: once published, even if
-        archived or rescheduled since. A proposal or a never-published draft is on no
-        page, so writing it leaves the page cache alone."""
-        return self.published_at is not None
-
-    def relations_changed(self):
-        """Levers, sectors or partners were added or removed (m2m_changed, see apps.py)."""
-        if self.may_be_public():
-            ContentVersion.objects.bump()
 
     def build_search_text(self, include_relations=True):
         """Folded text of everything a visitor may search for.
@@ -510,16 +483,10 @@ class Practice(models.Model):
 
     def refresh_search_text(self):
         self.search_text = self.build_search_text()
-        rows = Practice.objects.filter(pk=self.pk)
-        if self.is_public:
-            rows.update(search_text=self.search_text)
-        else:
-            # Nothing visitors see changes (e.g. a proposal sent through the public
-            # form): cached public pages stay valid.
-            models.QuerySet.update(rows, search_text=self.search_text)
+        Practice.objects.filter(pk=self.pk).update(search_text=self.search_text)
 
 
-class KeyFigure(PublicContent):
+class KeyFigure(models.Model):
     """A figure shown as a figure: 913 personnes en insertion, sept. 2018 – déc. 2020."""
 
     practice = models.ForeignKey(
@@ -549,6 +516,8 @@ class KeyFigure(PublicContent):
 
     history = HistoricalRecords()
 
+    objects = PublicContentManager()
+
     class Meta:
         verbose_name = "chiffre clé"
         verbose_name_plural = "chiffres clés"
@@ -560,9 +529,6 @@ class KeyFigure(PublicContent):
                 violation_error_message="Un chiffre clé ne peut pas être négatif.",
             ),
         ]
-
-    def may_be_public(self):
-        return self.practice.may_be_public()
 
     def __str__(self):
         return f"{self.display_value} {self.unit} {self.label}".strip()
@@ -577,7 +543,7 @@ class KeyFigure(PublicContent):
         return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
 
 
-class Recognition(PublicContent):
+class Recognition(models.Model):
     """A distinction, e.g. « pratique exemplaire européenne » (Commission européenne, 2020)."""
 
     practice = models.ForeignKey(
@@ -600,6 +566,8 @@ class Recognition(PublicContent):
         validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
         help_text="Année d'attribution.",
     )
+
+    objects = PublicContentManager()
 
     class Meta:
         verbose_name = "distinction"
@@ -719,57 +687,6 @@ class Contribution(models.Model):
 
     def __str__(self):
         return f"Contribution du {self.submitted_at:%d/%m/%Y} : {self.practice}"
-
-
-class ContentVersionQuerySet(models.QuerySet):
-    """One row counting changes to public content; public page caches are keyed on it.
-
-    Kept in the database (not in the cache) so that every app server sees a change
-    at once, in the same transaction as the change itself.
-    """
-
-    ROW = 1
-
-    def next_due(self, now):
-        """When the next scheduled publication becomes visible, if any."""
-        return (
-            Practice.objects.filter(
-                status=Practice.Status.PUBLISHED, deleted_at__isnull=True, published_at__gt=now
-            )
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
-        )
-
-    def bump(self):
-        """Record a change of public content: every cached public page becomes stale."""
-        now = timezone.now()
-        values = {"next_due": self.next_due(now), "changed_at": now}
-        if not self.filter(pk=self.ROW).update(version=F("version") + 1, **values):
-            self.get_or_create(pk=self.ROW, defaults=values)
-
-    def current(self):
-        """(version, next due publication); bumped first when a scheduled one became due."""
-        row = self.filter(pk=self.ROW).values_list("version", "next_due").first()
-        if row is None or (row[1] is not None and row[1] <= timezone.now()):
-            self.bump()
-            row = self.filter(pk=self.ROW).values_list("version", "next_due").first()
-        return row
-
-
-class ContentVersion(models.Model):
-    version = models.PositiveBigIntegerField("version", default=1)
-    next_due = models.DateTimeField("prochaine publication programmée", null=True, blank=True)
-    changed_at = models.DateTimeField("dernière modification", default=timezone.now)
-
-    objects = ContentVersionQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "version du contenu"
-        verbose_name_plural = "versions du contenu"
-
-    def __str__(self):
-        return f"Version {self.version}"
 
 
 # Models kept in modules of their own, registered with the app from here.

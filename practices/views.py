@@ -1,8 +1,7 @@
 """Public pages: home, practice list and detail, departments, robots.txt."""
 
 from django.core.paginator import Paginator
-from django.db import models
-from django.db.models import F, Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,8 +10,9 @@ from django.views.decorators.http import require_safe
 from levers.models import LegalBasis, Lever
 
 from .describe import describe_results
+from .facets import FacetedResults
 from .filters import PracticeFilter
-from .models import Department, Partner, Practice, Region, Sector, with_counts
+from .models import Department, Practice, Region, with_counts
 from .text import fold
 
 PAGE_SIZE = 12
@@ -23,7 +23,7 @@ MULTI_VALUED = {"levier", "departement", "secteur", "type_collectivite"}
 
 
 class CountedPaginator(Paginator):
-    """A paginator told the number of results: the filter set counts them with the facets."""
+    """A paginator told the number of results: FacetedResults counts them with the facets."""
 
     def __init__(self, object_list, per_page, count, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -84,8 +84,10 @@ def practice_list(request):
     filterset = PracticeFilter(
         request.GET or None, queryset=Practice.objects.published(), request=request
     )
-    results = filterset.ranked(filterset.qs.for_cards(), request.GET.get("page"), PAGE_SIZE)
-    paginator = CountedPaginator(results, PAGE_SIZE, count=filterset.count())
+    faceted = FacetedResults(filterset, page=request.GET.get("page"), per_page=PAGE_SIZE)
+    paginator = CountedPaginator(
+        faceted.results(filterset.qs.for_cards()), PAGE_SIZE, count=faceted.total
+    )
     page_obj = paginator.get_page(request.GET.get("page"))
     active = filterset.active_filters() if filterset.is_bound else []
     feed_query = QueryDict(canonical_query(request.GET, filterset), mutable=True)
@@ -95,7 +97,7 @@ def practice_list(request):
     if page_obj.number > 1:
         canonical["page"] = str(page_obj.number)
     canonical = canonical.urlencode()
-    facets = filterset.facets()
+    facets = faceted.facets()
     chosen_departments = [choice for choice in facets["departement"] if choice["selected"]]
     context = {
         "filter": filterset,
@@ -123,56 +125,9 @@ def practice_list(request):
     return render(request, "practices/practice_list.html", context)
 
 
-def _set_prefetched(instance, name, objects):
-    """Fill `instance.<name>.all()` as prefetch_related would, from rows fetched otherwise."""
-    queryset = getattr(instance, name).all()
-    queryset._result_cache = list(objects)
-    queryset._prefetch_done = True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
-
-
-def _prefetch_sectors_and_partners(practice):
-    """A practice's sectors and partners in one query (UNION ALL), each in its model's order.
-
-    One query instead of two keeps the practice page within its budget of 8 queries.
-    """
-    columns = ("tag", "pk", "name", "slug", "url", "description", "kind", "rank")
-    empty = models.Value("")
-    sectors = (
-        Sector.objects.filter(practices=practice)
-        .annotate(
-            tag=models.Value("s"),
-            url=empty,
-            description=empty,
-            kind=empty,
-            rank=F("position"),
-        )
-        .order_by()
-        .values_list(*columns)
-    )
-    partners = (
-        Partner.objects.filter(practices=practice)
-        .annotate(tag=models.Value("p"), rank=models.Value(0))
-        .order_by()
-        .values_list(*columns)
-    )
-    sectors_, partners_ = [], []
-    for tag, pk, name, slug, url, description, kind, rank in sectors.union(
-        partners, all=True
-    ).order_by("tag", "rank", "name"):
-        if tag == "s":
-            sectors_.append(Sector(pk=pk, name=name, slug=slug, position=rank))
-        else:
-            partners_.append(
-                Partner(pk=pk, name=name, slug=slug, url=url, description=description, kind=kind)
-            )
-    _set_prefetched(practice, "sectors", sectors_)
-    _set_prefetched(practice, "partners", partners_)
-
-
 @require_safe
 def practice_detail(request, slug):
-    """Seven queries whatever the practice (the page cache lookup makes eight)."""
+    """Eight queries whatever the practice (the page cache lookup makes nine)."""
     practice = get_object_or_404(
         Practice.objects.not_deleted()
         .select_related("department__region", "source_fiche__kit")
@@ -210,7 +165,7 @@ def practice_detail(request, slug):
             ),
         ),
     )
-    _prefetch_sectors_and_partners(practice)
+    prefetch_related_objects([practice], "sectors", "partners")
     context = {"practice": practice, "preview": preview, "related": related}
     return render(request, "practices/practice_detail.html", context)
 

@@ -1,16 +1,18 @@
 """A page cache for anonymous visitors, invalidated whenever public content changes.
 
-Keys carry the content version (practices.ContentVersion, one database row bumped
-in the same transaction as any change to public content, and when a scheduled
-publication becomes due), so an edit shows at once on every app server, whatever
-the cache backend. Only responses that depend on nothing but the URL are stored:
+Keys carry the content version (procurement_portal.content_version: one database row,
+bumped after any committed change to public content, see procurement_portal.invalidation,
+and when a scheduled publication becomes due), so an edit shows at once on every app
+server, whatever the cache backend. Only responses that depend on nothing but the URL are stored:
 a request with a session cookie (staff) is never served from the cache, and a
 response that set a cookie, varies on cookies (session read, CSRF token) or is
 marked private is never stored.
 
 A cache that fails (Redis unreachable) is a miss, never an error: the page is built
-as if nothing were cached (safe_cache_get and safe_cache_set, also used for the facet
-labels of list pages).
+as if nothing were cached (safe_cache_get and safe_cache_set).
+
+Views keep data of their own under the same version with cached_for_content() (the
+facet labels of list pages).
 """
 
 import hashlib
@@ -20,11 +22,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
 
-from practices.models import ContentVersion
+from .content_version import ContentVersion
 
 logger = logging.getLogger(__name__)
 
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # HEAD too: monitors and proxies that probe with it get the same ETag and headers,
 # from the cache. Views answer HEAD as GET (require_safe), with the whole body, which
 # the server drops: a response built for HEAD is a valid one for GET.
@@ -85,10 +86,13 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable_request(request):
             response = self.get_response(request)
-            self.after_change(request, response)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES and not response.has_header(
+                "Cache-Control"
+            ):
+                patch_cache_control(response, private=True)
             return response
 
-        # Kept on the request: views may key their own cached data on it too.
+        # Kept on the request for cached_for_content().
         request.content_version = ContentVersion.objects.current()
         key = cache_key(request, *request.content_version)
         response = safe_cache_get(key)
@@ -103,15 +107,19 @@ class AnonymousPageCacheMiddleware:
             safe_cache_set(key, response, settings.PAGE_CACHE_SECONDS)
         return response
 
-    def after_change(self, request, response):
-        if request.method not in UNSAFE_METHODS:
-            if settings.SESSION_COOKIE_NAME in request.COOKIES and not response.has_header(
-                "Cache-Control"
-            ):
-                patch_cache_control(response, private=True)
-            return
-        # Whatever an editor changed in the admin (levers, fiches, sectors, bulk
-        # actions, imports, reverts), cached public pages must not show it late.
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_staff:
-            ContentVersion.objects.bump()
+
+def cached_for_content(request, name, build):
+    """build(), kept in the cache until public content changes.
+
+    Only when this middleware read the content version for the request (an anonymous
+    visitor, page cache on); otherwise (editors, cache off) built afresh each time.
+    """
+    version = getattr(request, "content_version", None)
+    if version is None:
+        return build()
+    key = f"{name}:{version[0]}"
+    value = safe_cache_get(key)
+    if value is None:
+        value = build()
+        safe_cache_set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value

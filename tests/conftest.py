@@ -119,6 +119,24 @@ def django_db_setup(django_db_setup):
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): …` runs the on_commit callbacks of the writes inside, as their
+    transaction's commit would (each test runs in a transaction that never commits):
+    cached pages become stale only then (procurement_portal.invalidation)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def page_cache(settings, db):
+    """The page cache on, its content version row created, as in a database in use (the
+    first request ever creates it, with a few more queries than a query budget allows)."""
+    from procurement_portal.content_version import ContentVersion
+
+    settings.PAGE_CACHE_SECONDS = 600
+    ContentVersion.objects.current()
+
+
+@pytest.fixture
 def content(db):
     """The reference content of fixtures/, as `make run` loads it."""
     from django.core.management import call_command

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from levers.models import Lever
+from practices.facets import FacetedResults
 from practices.filters import PracticeFilter
 from practices.models import Practice
 from practices.search import highlight
@@ -328,6 +329,26 @@ def test_list_page_by_relevance_takes_no_ranking_query_of_its_own(client, db):
     assert "ROW_NUMBER()" in ranking[0]
     assert '"practices_practice"."id" IN (' in ranking[1]
     assert "LIMIT" not in ranking[1]
+
+
+@pytest.mark.postgres
+def test_faceted_results_give_the_ranked_page_whatever_is_read_first(db):
+    _ranked_practices(15)
+    query = "lombricompostage"
+    ranked = [p.slug for p in Practice.objects.published().search(query).order_by_relevance(query)]
+
+    def faceted():
+        filterset = PracticeFilter({"q": query}, queryset=Practice.objects.published())
+        return filterset, FacetedResults(filterset, page="2", per_page=12)
+
+    # The page first, before the total or the facets (a pager that needed the facets
+    # computed first used to show an empty page).
+    filterset, results = faceted()
+    assert [p.slug for p in results.results(filterset.qs)[12:15]] == ranked[12:15]
+    assert results.total == 15
+    filterset, results = faceted()
+    assert results.total == 15
+    assert [p.slug for p in results.results(filterset.qs)[12:15]] == ranked[12:15]
 
 
 # Pronouns, determiners and forms of être/avoir (PostgreSQL ignores them all).

@@ -12,12 +12,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from levers.models import Lever
 from practices.models import (
-    ContentVersion,
     Department,
     KeyFigure,
     Partner,
@@ -26,6 +25,7 @@ from practices.models import (
     Sector,
 )
 from practices.text import fold
+from procurement_portal.invalidation import content_changed
 
 SLUG_PREFIX = "exemple-genere-"
 BATCH = 2000
@@ -123,12 +123,11 @@ class Command(BaseCommand):
             raise CommandError("--practices doit être positif ou nul.")
         with transaction.atomic():
             removed = clear_generated()
-            ContentVersion.objects.bump()
             if clear:
                 self.stdout.write(f"Pratiques générées supprimées : {removed}.")
                 return
+            # bulk_create() of practices makes cached pages stale (see invalidation).
             created = Generator(seed).create(practices)
-            ContentVersion.objects.bump()
         self.stdout.write(
             f"Pratiques générées : {created} (graine {seed}), remplaçant les {removed} précédentes."
         )
@@ -139,22 +138,39 @@ def generated():
 
 
 def clear_generated():
-    """Delete generated practices and their rows without loading them one by one.
+    """Delete generated practices and their rows with plain DELETE statements.
 
-    Generated practices have no history and nothing else refers to them, so the rows
-    are deleted directly rather than through the collector (which would load every
-    key figure and write a history record for each).
+    Generated practices have no history and nothing else refers to them. The ORM's
+    QuerySet.delete() would load every practice, key figure and link row and write a
+    history record for each; raw SQL skips both, so this function makes cached pages
+    stale itself.
     """
-    practices = generated()
-    removed = practices.count()
+    removed = generated().count()
     if not removed:
         return 0
-    for model in (KeyFigure, Recognition):
-        model.objects.filter(practice__in=practices)._raw_delete(model.objects.db)
+    quote = connection.ops.quote_name
+    practice = Practice._meta
+    # Only table and column names from the models are written into the SQL.
+    generated_ids = (
+        f"SELECT {quote(practice.pk.column)} FROM {quote(practice.db_table)} "  # noqa: S608
+        f"WHERE {quote(practice.get_field('slug').column)} LIKE %s"
+    )
+    tables = [
+        (model._meta.db_table, model._meta.get_field("practice").column)
+        for model in (KeyFigure, Recognition)
+    ]
     for field in ("levers", "sectors", "partners"):
-        through = getattr(Practice, field).through
-        through.objects.filter(practice__in=practices)._raw_delete(through.objects.db)
-    practices._raw_delete(practices.db)
+        relation = Practice._meta.get_field(field)
+        through = relation.remote_field.through._meta
+        tables.append((through.db_table, through.get_field(relation.m2m_field_name()).column))
+    tables.append((practice.db_table, practice.pk.column))  # the practices themselves, last
+    with connection.cursor() as cursor:
+        for table, column in tables:
+            cursor.execute(
+                f"DELETE FROM {quote(table)} WHERE {quote(column)} IN ({generated_ids})",  # noqa: S608
+                [f"{SLUG_PREFIX}%"],
+            )
+    content_changed()
     return removed
 
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from levers.models import Fiche, Kit, Lever
-from practices.models import ContentVersion, Department, Partner, Practice, Sector
+from practices.models import Department, Partner, Practice, Sector
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -120,8 +120,6 @@ class Command(BaseCommand):
             for row in read("partners.json")
         }
         self.load_practices(loader, levers, sectors, partners)
-        if loader.created or loader.updated:
-            ContentVersion.objects.bump()  # cached public pages are stale
         self.stdout.write(
             self.style.SUCCESS(
                 f"Contenu chargé : {loader.created} créé(s), {loader.updated} mis à jour."

@@ -2,14 +2,13 @@
 
 Like `loaddata`, with history recording off: loading many-to-many relations would
 otherwise add a history record to every practice and fiche, on top of the history
-the backup restores.
+the backup restores. Cached public pages become stale as with any other write
+(procurement_portal.invalidation: loaddata saves through the ORM).
 """
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
-
-from practices.models import ContentVersion
 
 
 class Command(BaseCommand):
@@ -21,4 +20,3 @@ class Command(BaseCommand):
     def handle(self, *args, backup, **options):
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             call_command("loaddata", backup, verbosity=options["verbosity"])
-        ContentVersion.objects.bump()

@@ -1,0 +1,220 @@
+"""Facet counts, the number of results and the ranked page of the practice list, together.
+
+FacetedResults(filterset, page, per_page) is the one entry point: it reads a bound
+PracticeFilter through its public methods and computes, in one query, what the list
+page shows beside the results:
+
+- each facet's counts, each applying every active filter but its own, so that a count
+  says how many results ticking that choice would add to what is shown;
+- the number of results (the paginator then needs no COUNT of its own);
+- on PostgreSQL, for a search sorted by relevance, the ids of the requested page in
+  relevance order: ranking reads every match's search vector, so the page is ranked
+  by the query that reads the matches anyway, then fetched by primary key.
+
+Nothing can be read in the wrong order: the first value read runs the query, which
+computes all of them.
+"""
+
+from functools import cached_property
+
+from django.db import models
+from django.db.models import Count, F, Value
+from django.db.models.functions import Cast, RowNumber
+
+from .models import Practice
+from .search import RELEVANCE_ORDER, relevance
+
+# The facets with counts, in display order, and how a chip or a feed title names them.
+FACETS = {
+    "levier": "Levier",
+    "type_collectivite": "Collectivité",
+    "region": "Région",
+    "departement": "Département",
+    "secteur": "Secteur",
+}
+# Facets counted on the practice row itself (parameter: column), and on a through table.
+ROW_FACETS = {
+    "departement": "department",
+    "region": "department__region",
+    "type_collectivite": "authority_type",
+}
+M2M_FACETS = {"levier": "levers", "secteur": "sectors"}
+# OFFSET is a 64-bit integer; a page that far is empty anyway.
+MAX_RANKED_PAGE = 10**6
+
+
+def _text(expression):
+    return Cast(expression, models.CharField())
+
+
+class FacetedResults:
+    """What a list page shows beside its results, for one filter set and one page."""
+
+    def __init__(self, filterset, page=None, per_page=None):
+        self.filterset = filterset
+        self.ranking = None
+        self.page_slice = None
+        if per_page and filterset.sort_key() == "pertinence":
+            self.ranking = relevance(filterset.queryset, filterset.search_query())
+        if self.ranking is not None:
+            try:
+                number = min(max(int(page), 1), MAX_RANKED_PAGE)
+            except (TypeError, ValueError):
+                number = 1
+            self.page_slice = ((number - 1) * per_page, per_page)
+
+    # The query ------------------------------------------------------------------------
+
+    def _base(self, excluded):
+        """The results, or when `excluded` is a facet in use, the results without it."""
+        return self.filterset.queryset_without(
+            excluded if self.filterset.selected(excluded) else None
+        ).order_by()
+
+    @cached_property
+    def _row_groups(self):
+        """{facet in use among ROW_FACETS, or None for the results: its branch name}."""
+        groups = {None: "rows:"}
+        for name in ROW_FACETS:
+            if self.filterset.selected(name):
+                groups[name] = f"rows:{name}"
+        return groups
+
+    def _row_branch(self, name):
+        return self._row_groups.get(name, self._row_groups[None])
+
+    @cached_property
+    def _rows(self):
+        """[(branch, key, region, authority, n)], one UNION ALL of grouped counts.
+
+        Each branch reads its own filtered practices: one GROUP BY for the facets on the
+        practice row (per distinct set of filters), one per through table (no DISTINCT),
+        and the ranked page. Filters in use make distinct sets only for their own facet.
+        """
+        branches = [
+            self._base(excluded)
+            .annotate(branch=Value(branch))
+            .values("branch", "department", "department__region", "authority_type")
+            .annotate(n=Count("pk"))
+            .values_list("branch", "department", "department__region", "authority_type", "n")
+            for excluded, branch in self._row_groups.items()
+        ]
+        for name, relation in M2M_FACETS.items():
+            field = Practice._meta.get_field(relation)
+            through = field.remote_field.through
+            target = f"{field.m2m_reverse_field_name()}_id"
+            branches.append(
+                through.objects.filter(
+                    **{f"{field.m2m_field_name()}__in": self._base(name).values("pk")}
+                )
+                .annotate(branch=Value(name), key=_text(target), a=Value(""), b=Value(""))
+                .values("branch", "key", "a", "b")
+                .annotate(n=Count("pk"))
+                .values_list("branch", "key", "a", "b", "n")
+            )
+        if self.page_slice is not None:
+            offset, limit = self.page_slice
+            order = [F(f[1:]).desc() for f in RELEVANCE_ORDER]
+            branches.append(
+                self._base(None)
+                .annotate(search_rank=self.ranking)
+                .annotate(
+                    branch=Value("page"),
+                    key=_text("pk"),
+                    a=Value(""),
+                    b=Value(""),
+                    n=models.Window(RowNumber(), order_by=order),
+                )
+                .order_by(*RELEVANCE_ORDER)
+                .values_list("branch", "key", "a", "b", "n")[offset : offset + limit]
+            )
+        return list(branches[0].union(*branches[1:], all=True))
+
+    @cached_property
+    def _computed(self):
+        counts = {name: {} for name in FACETS}
+        total = 0
+        ranked = []
+        slugs = self.filterset.choice_slugs()
+        columns = {"departement": 1, "region": 2, "type_collectivite": 3}
+        for row in self._rows:
+            branch, n = row[0], row[4]
+            if branch == "page":
+                ranked.append((n, int(row[1])))
+            elif branch in M2M_FACETS:
+                slug = slugs[branch].get(row[1])
+                if slug is not None:
+                    counts[branch][slug] = n
+            else:
+                if branch == "rows:":
+                    total += n
+                for name, column in columns.items():
+                    if self._row_branch(name) == branch:
+                        counts[name][row[column]] = counts[name].get(row[column], 0) + n
+        return counts, total, [pk for _, pk in sorted(ranked)]
+
+    # What pages read -------------------------------------------------------------------
+
+    @property
+    def total(self):
+        """How many practices match the filters."""
+        return self._computed[1]
+
+    @property
+    def counts(self):
+        """{facet: {slug or code: number of practices}}."""
+        return self._computed[0]
+
+    def facets(self):
+        """{facet: [{"value", "label", "count", "selected"}]}, in FACETS order."""
+        counts = self.counts
+        labels = self.filterset.choice_labels()
+        facets = {}
+        for name in FACETS:
+            chosen = self.filterset.selected(name)
+            items = [
+                {
+                    "value": value,
+                    "label": label,
+                    "count": counts[name].get(value, 0),
+                    "selected": value in chosen,
+                }
+                for value, label in labels[name]
+            ]
+            if name == "departement":
+                # 101 departments would drown the form: only those with results, plus
+                # the chosen ones.
+                items = [i for i in items if i["count"] or i["selected"]]
+            facets[name] = items
+        return facets
+
+    def results(self, queryset):
+        """`queryset` (the filtered results, sorted) for the paginator: the ranked page
+        when this query ranked it, the queryset itself otherwise."""
+        if self.page_slice is None:
+            return queryset
+        return RankedPage(queryset, self)
+
+
+class RankedPage:
+    """Results whose requested page FacetedResults ranked: that page is fetched by
+    primary key; any other page the paginator settles on is a query of its own."""
+
+    def __init__(self, queryset, faceted):
+        self.queryset = queryset
+        self.faceted = faceted
+
+    def __getitem__(self, index):
+        offset, limit = self.faceted.page_slice
+        # The paginator asks for [offset:offset + limit], or less on the last page.
+        if not (
+            isinstance(index, slice)
+            and (index.start or 0) == offset
+            and index.stop is not None
+            and offset <= index.stop <= offset + limit
+        ):
+            return self.queryset[index]
+        ids = self.faceted._computed[2][: index.stop - offset]
+        page = self.queryset.order_by().filter(pk__in=ids)
+        by_id = {practice.pk: practice for practice in page}
+        return [by_id[pk] for pk in ids if pk in by_id]
