@@ -14,7 +14,7 @@ from .legal import PLACEHOLDERS, LegalText, placeholder_values
 class LegalTextAdmin(EditorFormDefaults, SimpleHistoryAdmin):
     """Three fixed pages, seeded by migration: edited, never added nor deleted.
 
-    Only the Responsables éditoriaux hold change_legaltext (migration 0010): a legal
+    Only the Responsables éditoriaux hold change_legaltext (migration 0011): a legal
     statement commits the publisher.
     """
 

@@ -10,17 +10,18 @@ from functools import wraps
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from levers.models import LegalBasis, Lever
+from procurement_portal.forms import has_control_characters
+from procurement_portal.links import absolute_url
 
 from .filters import PracticeFilter
-from .models import Department, Practice
+from .models import Department, Practice, with_counts
 from .openapi import LICENCE, openapi_document
-from .text import CONTROL_CHARS
 
 PAGE_SIZE = 20
 MAX_PAGE = 100_000
@@ -58,13 +59,9 @@ def api_view(view):
     return wrapper
 
 
-def _absolute(request, path):
-    return request.build_absolute_uri(path) if path else None
-
-
 def _url(request, name, *args):
     try:
-        return _absolute(request, reverse(name, args=args))
+        return absolute_url(request, reverse(name, args=args))
     except NoReverseMatch:  # the page does not exist (yet)
         return None
 
@@ -91,7 +88,7 @@ def practice_data(practice, request, detail=False):
         "slug": practice.slug,
         "titre": practice.title,
         "resume": practice.summary,
-        "url": _absolute(request, practice.get_absolute_url()),
+        "url": absolute_url(request, practice.get_absolute_url()),
         "collectivite": {
             "type": practice.authority_type,
             "type_libelle": practice.get_authority_type_display(),
@@ -169,7 +166,7 @@ def _errors(*forms_):
 def _page_url(request, number):
     params = request.GET.copy()
     params["page"] = str(number)
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+    return absolute_url(request, f"{request.path}?{params.urlencode()}")
 
 
 @api_view
@@ -205,26 +202,20 @@ def practice_list(request):
 def practice_detail(request, slug):
     practice = None
     # A NUL byte would be refused by PostgreSQL: such a slug exists nowhere anyway.
-    if len(slug) <= 200 and not CONTROL_CHARS.search(slug):
+    if len(slug) <= 200 and not has_control_characters(slug):
         practice = api_practices().filter(slug=slug).first()
     if practice is None:
         return json_error(404, "Aucune pratique publiée ne porte cet identifiant.")
     return json_response(practice_data(practice, request, detail=True))
 
 
-def _published_count(relation):
-    published = Practice.objects.published().values("pk")
-    return Count(relation, filter=Q(**{f"{relation}__in": published}), distinct=True)
-
-
 @api_view
 def lever_list(request):
-    levers = (
-        Lever.objects.order_by("position", "name")
-        .annotate(n=_published_count("practices"))
-        .prefetch_related(
+    levers = with_counts(
+        Lever.objects.order_by("position", "name").prefetch_related(
             Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("position", "code"))
-        )
+        ),
+        Practice.objects.published().count_by("levers"),
     )
     return json_response(
         {
@@ -258,10 +249,9 @@ def lever_list(request):
 
 @api_view
 def department_list(request):
-    departments = (
-        Department.objects.select_related("region")
-        .annotate(n=_published_count("practices"))
-        .order_by("code")
+    departments = with_counts(
+        Department.objects.select_related("region").order_by("code"),
+        Practice.objects.published().count_by("department"),
     )
     return json_response(
         {
@@ -282,7 +272,7 @@ def department_list(request):
 
 @api_view
 def openapi(request):
-    return json_response(openapi_document(request.build_absolute_uri("/api/")))
+    return json_response(openapi_document(absolute_url(request, "/api/")))
 
 
 @api_view

@@ -9,6 +9,8 @@ import csv
 from django.http import StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
+from procurement_portal.links import absolute_url
+
 from .open_data import published_filterset
 
 CHUNK_SIZE = 500
@@ -106,7 +108,7 @@ def export_csv(request):
         "department__region", "source_fiche__kit"
     ).prefetch_related("levers", "sectors", "key_figures")
     response = StreamingHttpResponse(
-        rows(queryset, request.build_absolute_uri("/").rstrip("/")),
+        rows(queryset, absolute_url(request, "/").rstrip("/")),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="pratiques.csv"'

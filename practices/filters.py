@@ -15,12 +15,12 @@ from django.db.models import F
 from django.db.models.functions import Cast
 
 from levers.models import Lever
+from procurement_portal.forms import without_control_characters
 from procurement_portal.page_cache import cached_for_content
 
 from .describe import ActiveFilter, search_label
 from .facets import FACETS
 from .models import FIRST_YEAR, LAST_YEAR, Department, Practice, Region, Sector
-from .text import CONTROL_CHARS
 
 QUERY_MAX_LENGTH = 200
 CONTROL_CHARS_MESSAGE = "Cette valeur contient des caractères non autorisés."
@@ -140,13 +140,6 @@ class PracticeFilterForm(forms.Form):
         return cleaned
 
 
-def _values(data, name):
-    if hasattr(data, "getlist"):
-        return data.getlist(name)
-    value = data.get(name)
-    return value if isinstance(value, list | tuple) else [value]
-
-
 class PracticeFilter(django_filters.FilterSet):
     SORTS = {
         "pertinence": "Pertinence",
@@ -223,15 +216,9 @@ class PracticeFilter(django_filters.FilterSet):
         self._rejected = ()
         if data is not None:
             data = data.copy()
-            # A control character (NUL above all) must never reach a query: PostgreSQL
-            # refuses it outright. Such a parameter is dropped and reported by the form.
-            self._rejected = tuple(
-                name
-                for name in self.base_filters
-                if any(CONTROL_CHARS.search(str(v)) for v in _values(data, name) if v)
-            )
-            for name in self._rejected:
-                data.pop(name, None)
+            # A control character (NUL above all) must never reach a query: such a
+            # parameter is dropped and reported by the form.
+            data, self._rejected = without_control_characters(data, self.base_filters)
             sort = data.get("tri")
             if sort in self.SORT_ALIASES:
                 data["tri"] = self.SORT_ALIASES[sort]

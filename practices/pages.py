@@ -18,18 +18,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from levers.models import Fiche, Kit, Lever
+from procurement_portal.forms import PublicForm
+from procurement_portal.links import absolute_url as _absolute
+from procurement_portal.rate_limit import RateLimit, too_many_requests
 
 from .contact import ContactMessage
-from .contribute import (
-    HONEYPOT,
-    RATE_WINDOW_SECONDS,
-    ProposalRateLimit,
-    PublicForm,
-    TextField,
-    _absolute,
-)
 from .legal import LegalText
 from .models import Department, Region
+from .proposal_forms import HONEYPOT, TextField
 from .text import fold
 
 logger = logging.getLogger(__name__)
@@ -192,25 +188,18 @@ def notify(request, contact):
     )
 
 
-def _too_many(request):
-    response = render(
-        request,
-        "429.html",
-        {"limit": settings.PORTAL_PROPOSALS_PER_HOUR, "sent": "messages"},
-        status=429,
-    )
-    response["Retry-After"] = str(RATE_WINDOW_SECONDS)
-    return response
+def _too_many(request, rate_limit):
+    return too_many_requests(request, rate_limit, noun="demandes de contact")
 
 
 @transaction.non_atomic_requests  # the message commits before any email is attempted
 @require_http_methods(["GET", "HEAD", "POST"])
 def contact(request):
     if request.method == "POST":
-        # The per-address limit shared with /proposer/: one budget of public sends.
-        rate_limit = ProposalRateLimit(request)
+        # The per-address limit of every public form, with a budget of its own.
+        rate_limit = RateLimit(request, "contact", settings.PORTAL_PROPOSALS_PER_HOUR)
         if rate_limit.exceeded():
-            return _too_many(request)
+            return _too_many(request, rate_limit)
         form = ContactForm(request.POST)
         if form.is_spam():
             rate_limit.hit()
@@ -218,7 +207,7 @@ def contact(request):
             return redirect("practices:contact_done")
         if form.is_valid():
             if not rate_limit.hit():
-                return _too_many(request)
+                return _too_many(request, rate_limit)
             with transaction.atomic():
                 message = form.save()
             logger.info("New contact message %s.", message.pk)

@@ -5,8 +5,6 @@ import unicodedata
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'"})
 _WORD = re.compile(r"[0-9a-z]+")
-# Control characters other than tab, newline and carriage return.
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # PostgreSQL's French stop words (share/tsearch_data/french.stop), those without accents:
 # french_unaccent removes accents before looking words up, so "été" is never one. Both
 # databases drop them from queries, so that a word means the same on either. Plus "a"

@@ -9,9 +9,8 @@ whatever the form or action that asks for it.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
-from .models import KeyFigure, Practice
+from .models import KeyFigure, Practice, unique_practice_slug
 
 PUBLISH_PERMISSION = "practices.publish_practice"
 Status = Practice.Status
@@ -137,15 +136,10 @@ def restore(practice, user):
         _save(practice, user, ["deleted_at"])
 
 
-def unique_slug(base, max_length=200):
-    """base-copie, base-copie-2…: a slug no practice uses yet."""
-    stem = slugify(base)[: max_length - 12].rstrip("-") or "pratique"
-    candidate = f"{stem}-copie"
-    n = 1
-    while Practice.objects.filter(slug=candidate).exists():
-        n += 1
-        candidate = f"{stem}-copie-{n}"
-    return candidate
+def fresh_slug(title):
+    """A new practice's slug from its title and the year: « modele-2026 », then
+    « modele-2026-2 »…, rather than « -copie » suffixes piling up on copies of copies."""
+    return unique_practice_slug(f"{title} {timezone.localdate().year}")
 
 
 @transaction.atomic
@@ -155,7 +149,7 @@ def duplicate_as_draft(practice, user=None):
     copy = Practice.objects.get(pk=practice.pk)
     copy.pk = copy.id = None
     copy._state.adding = True
-    copy.slug = unique_slug(original.slug)
+    copy.slug = fresh_slug(original.title)
     copy.title = f"{original.title} (copie)"[:200]
     copy.status = Status.DRAFT
     copy.published_at = None

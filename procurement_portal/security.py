@@ -7,6 +7,8 @@ from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 
+from .forms import has_control_characters
+
 
 def _valid_ip(value):
     value = value.strip()
@@ -46,7 +48,7 @@ def client_ip(request):
 
 
 class AdminNulGuardMiddleware:
-    """A 400 for a NUL character in an admin query string, rather than a 500.
+    """A 400 for a NUL or control character in an admin query string, rather than a 500.
 
     The admin hands list-filter values to the database as they come, and PostgreSQL
     refuses NUL outright. Public pages need no such guard: their forms report NUL with
@@ -57,8 +59,8 @@ class AdminNulGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith("/admin/") and "\x00" in "".join(
-            key + "".join(values) for key, values in request.GET.lists()
+        if request.path_info.startswith("/admin/") and any(
+            has_control_characters([key, *values]) for key, values in request.GET.lists()
         ):
             return HttpResponseBadRequest(
                 "Caractère nul dans l'adresse : retirez-le de la barre d'adresse.",

@@ -330,7 +330,7 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 # in PORTAL_RATE_LIMIT_CACHE_DIR, shared by the workers of one server (Django creates
 # the directory; var/ is ignored by git).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-# An hour, the rate-limit window (practices.contribute). The file cache's incr() rewrites
+# An hour, the rate-limit window (procurement_portal.rate_limit). The file cache's incr() rewrites
 # an entry with this default timeout: there each counted proposal restarts the hour.
 _RATE_LIMIT_TIMEOUT = 3600
 if REDIS_URL:

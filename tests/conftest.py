@@ -9,6 +9,8 @@ Markers:
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,6 +118,65 @@ def django_db_setup(django_db_setup):
         contents = getattr(connections[alias], "_test_serialized_contents", None)
         if contents is not None:
             type(connections[alias])._test_serialized_contents = contents
+
+
+# PracticeFilter's parameters, shared by every output built on it (the list page, the
+# API, the feed, the CSV export): each output's tests check it against the list's.
+FILTER_QUERIES = [
+    "",
+    "levier=spaser",
+    "levier=clauses-sociales&levier=commerce-equitable",
+    "region=53",
+    "departement=62&departement=976",
+    "type_collectivite=departement",
+    "annee=2016",
+    "secteur=restauration-collective",
+    "q=insertion",
+    "q=commerce équitable",
+    "tri=titre",
+    "tri=récent",
+    "levier=clauses-sociales&tri=titre&annee=2020",
+]
+# (query, parameter, French message or None): what PracticeFilter refuses, whatever the
+# output (the list page reports it and ignores the value; the others answer 400).
+BAD_FILTER_QUERIES = [
+    ("levier=inconnu", "levier", "« inconnu » ne fait pas partie des choix proposés."),
+    ("departement=999", "departement", "« 999 » ne fait pas partie des choix proposés."),
+    ("region=99", "region", "Cette région n'existe pas."),
+    ("annee=deux-mille", "annee", "Indiquez une année en chiffres, par exemple 2020."),
+    ("annee=1800", "annee", "Indiquez une année à partir de 1990."),
+    ("type_collectivite=empire", "type_collectivite", None),
+    ("q=" + "x" * 201, "q", "La recherche est limitée à 200 caractères."),
+    ("q=a%00b", "q", "La recherche contient des caractères non autorisés."),
+    ("levier=a%00", "levier", "Cette valeur contient des caractères non autorisés."),
+    ("departement=%01", "departement", "Cette valeur contient des caractères non autorisés."),
+]
+
+
+# What configures the portal: a subprocess a test starts gets none of this shell's values
+# (a developer's REDIS_URL or DATABASE_URL must not leak into it), only the test's own.
+PORTAL_VARIABLES = ("DJANGO_", "DATABASE_", "REDIS_", "PORTAL_", "PYTEST_")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def run_portal():
+    """run_portal(*argv, **env): `python *argv` in the project directory, in a fresh
+    interpreter whose environment holds none of the portal's variables but `env`, as a
+    server would start (settings read once, at import). Returns the CompletedProcess."""
+
+    def run(*argv, **env):
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(PORTAL_VARIABLES)}
+        return subprocess.run(
+            [sys.executable, *argv],
+            cwd=ROOT,
+            env={**clean, "DJANGO_SETTINGS_MODULE": "procurement_portal.settings", **env},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    return run
 
 
 @pytest.fixture

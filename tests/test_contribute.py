@@ -1,11 +1,8 @@
 """/proposer/: a local authority proposes a practice that reaches the editors."""
 
 import hashlib
-import os
 import re
 import smtplib
-import subprocess
-import sys
 from decimal import Decimal
 from html import unescape
 from pathlib import Path
@@ -19,8 +16,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from practices.contribute import CONTROL_CHARS_MESSAGE, ProposalRateLimit
 from practices.models import Contribution, Practice, unique_practice_slug
+from procurement_portal.forms import CONTROL_CHARS_MESSAGE
+from procurement_portal.rate_limit import RateLimit
 
 from .factories import make_lever, make_practice, make_sector
 
@@ -304,11 +302,11 @@ def test_rate_limit_answers_a_french_429_page(client, lever, settings):
 
 def test_rate_limit_key_cannot_be_traced_back_to_the_address(client, lever, settings):
     request = Client().get(URL).wsgi_request  # REMOTE_ADDR 127.0.0.1
-    key = ProposalRateLimit(request).key
+    key = RateLimit(request, "proposals", 5).key
     # Hashing alone would let anyone reading the cache try every IPv4 address.
     assert hashlib.sha256(b"127.0.0.1").hexdigest()[:32] not in key
     settings.SECRET_KEY = "another-secret"
-    assert ProposalRateLimit(request).key != key
+    assert RateLimit(request, "proposals", 5).key != key
 
 
 def test_rate_limit_holds_when_concurrent_requests_pass_the_first_check(
@@ -316,7 +314,7 @@ def test_rate_limit_holds_when_concurrent_requests_pass_the_first_check(
 ):
     settings.PORTAL_PROPOSALS_PER_HOUR = 1
     # As if both requests had been checked before either was counted.
-    monkeypatch.setattr("practices.contribute.ProposalRateLimit.exceeded", lambda self: False)
+    monkeypatch.setattr("procurement_portal.rate_limit.RateLimit.exceeded", lambda self: False)
 
     assert post(client, proposal_data(lever)).status_code == 302
     assert post(client, proposal_data(lever)).status_code == 429
@@ -399,8 +397,9 @@ def test_each_text_field_accepts_its_limit_and_refuses_one_more(client, lever, f
         ({"chiffres-0-label": "x" * 161}, "160 caractères au plus"),
         ({"chiffres-0-unit": "x" * 41}, "40 caractères au plus"),
         ({"chiffres-0-value": "-3"}, "Un chiffre clé ne peut pas être négatif."),
-        ({"chiffres-0-value": "beaucoup"}, "Indiquez un nombre, par exemple 913 ou 12,5."),
-        ({"chiffres-0-value": "1,234"}, "Deux chiffres après la virgule au plus."),
+        ({"chiffres-0-value": "beaucoup"}, "« beaucoup » n'est pas un nombre"),
+        ({"chiffres-0-value": "1,234"}, "« 1,234 » peut se lire de deux façons"),
+        ({"chiffres-0-value": "0,125"}, "Deux chiffres après la virgule au plus."),
         ({"chiffres-0-value": "1" * 13}, "Ce nombre est trop grand."),
         ({"chiffres-0-value": ""}, "Indiquez la valeur de ce chiffre."),
         ({"chiffres-0-label": "", "chiffres-0-unit": ""}, "Dites ce que ce chiffre compte."),
@@ -543,26 +542,21 @@ def test_errors_are_summarised_and_values_kept(client, lever):
 # Settings ------------------------------------------------------------------------------------
 
 
-def _settings_result(**env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORTAL_"))}
-    code = (
-        "import procurement_portal.settings as s;"
-        "print(s.EMAIL_BACKEND, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL,"
-        " ','.join(s.PORTAL_EDITORS_EMAILS), s.PORTAL_PROPOSALS_PER_HOUR,"
-        " s.PORTAL_CONTRIBUTION_RETENTION_MONTHS)"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SECRET_KEY": "x" * 50, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+SETTINGS_LINE = (
+    "import procurement_portal.settings as s;"
+    "print(s.EMAIL_BACKEND, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL,"
+    " ','.join(s.PORTAL_EDITORS_EMAILS), s.PORTAL_PROPOSALS_PER_HOUR,"
+    " s.PORTAL_CONTRIBUTION_RETENTION_MONTHS)"
+)
 
 
-def test_email_is_smtp_in_production_and_console_in_development():
-    production = _settings_result(
+@pytest.fixture
+def settings_result(run_portal):
+    return lambda **env: run_portal("-c", SETTINGS_LINE, **{"DJANGO_SECRET_KEY": "x" * 50, **env})
+
+
+def test_email_is_smtp_in_production_and_console_in_development(settings_result):
+    production = settings_result(
         DJANGO_EMAIL_PORT="587",
         DJANGO_EMAIL_USE_TLS="1",
         DJANGO_DEFAULT_FROM_EMAIL="portail@rtes.example",
@@ -578,7 +572,7 @@ def test_email_is_smtp_in_production_and_console_in_development():
         "5",
         "24",
     ]
-    development = _settings_result(DJANGO_DEBUG="1")
+    development = settings_result(DJANGO_DEBUG="1")
     assert development.stdout.startswith("django.core.mail.backends.console.EmailBackend")
 
 
@@ -594,8 +588,8 @@ def test_email_is_smtp_in_production_and_console_in_development():
         ("PORTAL_CONTRIBUTION_RETENTION_MONTHS", "deux ans"),
     ],
 )
-def test_bad_contribution_settings_stop_the_start_up(name, value):
-    result = _settings_result(**{name: value})
+def test_bad_contribution_settings_stop_the_start_up(name, value, settings_result):
+    result = settings_result(**{name: value})
 
     assert result.returncode != 0
     assert name in result.stderr

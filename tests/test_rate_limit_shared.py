@@ -2,9 +2,6 @@
 workers), and for every app server with REDIS_URL: not one count per process."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +13,13 @@ WORKER = """
 import json, sys, django
 django.setup()
 from django.test import RequestFactory
-from practices.contribute import ProposalRateLimit
-limit = ProposalRateLimit(RequestFactory().post("/proposer/", REMOTE_ADDR="203.0.113.9"))
+from django.conf import settings
+from procurement_portal.rate_limit import RateLimit
+limit = RateLimit(
+    RequestFactory().post("/proposer/", REMOTE_ADDR="203.0.113.9"),
+    "proposals",
+    settings.PORTAL_PROPOSALS_PER_HOUR,
+)
 hits = [limit.hit() for _ in range(int(sys.argv[1]))]
 print(json.dumps({"hits": hits, "exceeded": limit.exceeded()}))
 """
@@ -32,25 +34,12 @@ print(json.dumps(caches))
 """
 
 
-def run(code, *args, **env):
-    # As in production: none of this shell's settings.
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PORTAL_", "PYTEST_"))
-    }
-    return subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=ROOT,
-        env={
-            **clean,
-            "DJANGO_SETTINGS_MODULE": "procurement_portal.settings",
-            "DJANGO_SECRET_KEY": "x" * 50,
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        check=False,
+@pytest.fixture
+def run(run_portal):
+    """Run `code` with these arguments, as a production server (a secret key, nothing
+    else of this shell's)."""
+    return lambda code, *args, **env: run_portal(
+        "-c", code, *args, **{"DJANGO_SECRET_KEY": "x" * 50, **env}
     )
 
 
@@ -59,7 +48,7 @@ def last_json_line(result):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_worker_processes_of_one_server_share_one_count(tmp_path):
+def test_worker_processes_of_one_server_share_one_count(tmp_path, run):
     env = {
         "PORTAL_RATE_LIMIT_CACHE_DIR": str(tmp_path / "ratelimit"),
         "PORTAL_PROPOSALS_PER_HOUR": "3",
@@ -75,7 +64,7 @@ def test_worker_processes_of_one_server_share_one_count(tmp_path):
     assert any((tmp_path / "ratelimit").iterdir())
 
 
-def test_the_count_is_kept_in_files_under_var_by_default():
+def test_the_count_is_kept_in_files_under_var_by_default(run):
     caches = last_json_line(run(CACHES))
 
     assert caches["ratelimit"]["BACKEND"].endswith("FileBasedCache")
@@ -85,13 +74,13 @@ def test_the_count_is_kept_in_files_under_var_by_default():
     assert caches["default"]["BACKEND"].endswith("LocMemCache")
 
 
-def test_a_relative_directory_is_read_from_the_project_root():
+def test_a_relative_directory_is_read_from_the_project_root(run):
     caches = last_json_line(run(CACHES, PORTAL_RATE_LIMIT_CACHE_DIR="var/limites"))
 
     assert caches["ratelimit"]["LOCATION"] == str(ROOT / "var" / "limites")
 
 
-def test_a_file_in_place_of_the_directory_stops_start_up(tmp_path):
+def test_a_file_in_place_of_the_directory_stops_start_up(tmp_path, run):
     (tmp_path / "ratelimit").write_text("")
 
     result = run(CACHES, PORTAL_RATE_LIMIT_CACHE_DIR=str(tmp_path / "ratelimit"))
@@ -100,7 +89,7 @@ def test_a_file_in_place_of_the_directory_stops_start_up(tmp_path):
     assert "PORTAL_RATE_LIMIT_CACHE_DIR must be a directory" in result.stderr
 
 
-def test_redis_url_shares_the_count_between_app_servers():
+def test_redis_url_shares_the_count_between_app_servers(run):
     caches = last_json_line(run(CACHES, "--fake-redis", REDIS_URL="redis://cache.internal:6379/0"))
 
     for alias in ("default", "ratelimit"):
@@ -116,9 +105,9 @@ def test_each_test_starts_with_no_proposal_counted(client):
     from django.core.cache import caches
     from django.test import RequestFactory
 
-    from practices.contribute import ProposalRateLimit
+    from procurement_portal.rate_limit import RateLimit
 
-    limit = ProposalRateLimit(RequestFactory().post("/proposer/"))
+    limit = RateLimit(RequestFactory().post("/proposer/"), "proposals", 5)
     assert caches["ratelimit"].get(limit.key) is None
     assert limit.hit()
     caches["default"].clear()

@@ -24,6 +24,7 @@ from practices.models import (
     Recognition,
     Sector,
 )
+from practices.search_text import build_search_text
 from practices.text import fold
 from procurement_portal.invalidation import content_changed
 
@@ -273,7 +274,7 @@ class Generator:
         # Practice.save() is bypassed: build the same folded search text here.
         names = [o.name for o in levers + sectors + partners] + [f.label for f in figures]
         practice.search_text = fold(
-            " ".join([practice.build_search_text(include_relations=False), *names])
+            " ".join([build_search_text(practice, include_relations=False), *names])
         )
         related = {
             "m2m": {"levers": levers, "sectors": sectors, "partners": partners},

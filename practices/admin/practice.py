@@ -1,105 +1,54 @@
-"""The editors' back office: practices, their workflow, territories, sectors, partners."""
+"""The editors' back office for practices: the form that checks the workflow, the list,
+its actions (publish, unpublish, duplicate, bin), key figures and distinctions.
+
+The workflow rules themselves are in practices.workflow.
+"""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db.models import Count
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
-from simple_history.admin import SimpleHistoryAdmin
 
 from procurement_portal.admin import (
     EditorFormDefaults,
     ExportForm,
     HistoryRevertsRelations,
-    in_default_order,
+    link_list,
+    mailto_link,
     public_link,
 )
+from procurement_portal.admin_history import FrenchHistoryAdmin
 
-from . import workflow
-from .models import (
-    Contribution,
-    Department,
+from .. import workflow
+from ..models import (
     KeyFigure,
-    Partner,
     Practice,
     Recognition,
-    Region,
-    Sector,
 )
-from .resources import PracticeResource
+from ..resources import PracticeResource
+from ..review_queue import AuthorFilter, ScheduledFilter
+from ..revisions_admin import ReviewedChanges
 
-admin.site.site_header = "Commande publique responsable — administration"
-admin.site.site_title = "Commande publique responsable — administration"
-admin.site.index_title = "Contenus du portail"
-
-
-# Reference data -------------------------------------------------------------
-
-
-@admin.register(Region)
-class RegionAdmin(EditorFormDefaults, admin.ModelAdmin):
-    list_display = ["name", "code", "department_count"]
-    search_fields = ["name", "code"]
-    list_filter = []
-    ordering = ["name"]
-
-    def get_queryset(self, request):
-        return in_default_order(
-            super().get_queryset(request).annotate(department_total=Count("departments"))
-        )
-
-    @admin.display(description="départements", ordering="department_total")
-    def department_count(self, obj):
-        return obj.department_total
-
-
-@admin.register(Department)
-class DepartmentAdmin(EditorFormDefaults, admin.ModelAdmin):
-    list_display = ["code", "name", "region", "view_on_site_link"]
-    list_filter = ["region"]
-    search_fields = ["code", "name", "region__name"]
-    list_select_related = ["region"]
-    autocomplete_fields = ["region"]
-
-    @admin.display(description="site public")
-    def view_on_site_link(self, obj):
-        return public_link(obj)
-
-
-# Content ----------------------------------------------------------------------
-
-
-@admin.register(Sector)
-class SectorAdmin(EditorFormDefaults, admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
-    list_filter = []
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Partner)
-class PartnerAdmin(EditorFormDefaults, admin.ModelAdmin):
-    list_display = ["name", "kind", "url"]
-    list_filter = ["kind"]
-    search_fields = ["name", "slug", "description"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-# Practices --------------------------------------------------------------------
+# Characters of a title shown in the practice list.
+TITLE_CHARS = 70
 
 
 class KeyFigureInline(EditorFormDefaults, admin.TabularInline):
+    add_another_text = "Ajouter un autre chiffre clé"
     model = KeyFigure
     extra = 0
     fields = ["label", "value", "unit", "period", "position"]
 
 
 class RecognitionInline(EditorFormDefaults, admin.TabularInline):
+    add_another_text = "Ajouter une autre distinction"
     model = Recognition
     extra = 0
 
@@ -142,7 +91,7 @@ class PracticeAdminForm(forms.ModelForm):
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if self.save_as_new:
-            return workflow.unique_slug(slug)
+            return workflow.fresh_slug(self.cleaned_data.get("title") or slug)
         return slug
 
     def clean(self):
@@ -161,10 +110,9 @@ class PracticeAdminForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error("status", error)
         if "published_at" in self.fields and "published_at" in cleaned:
-            if status == Practice.Status.PUBLISHED and cleaned["published_at"] is None:
-                # First publication: now; later ones keep the first date.
-                cleaned["published_at"] = old_date or timezone.now()
-                self.instance.published_at = cleaned["published_at"]
+            cleaned["published_at"] = Practice.publication_date(
+                status, cleaned["published_at"], first_published=old_date
+            )
             try:
                 workflow.check_publication_date(self.user, old_date, cleaned["published_at"])
             except ValidationError as error:
@@ -174,7 +122,11 @@ class PracticeAdminForm(forms.ModelForm):
 
 @admin.register(Practice)
 class PracticeAdmin(
-    EditorFormDefaults, HistoryRevertsRelations, ImportExportModelAdmin, SimpleHistoryAdmin
+    ReviewedChanges,
+    EditorFormDefaults,
+    HistoryRevertsRelations,
+    ImportExportModelAdmin,
+    FrenchHistoryAdmin,
 ):
     form = PracticeAdminForm
     export_form_class = ExportForm
@@ -182,7 +134,7 @@ class PracticeAdmin(
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
     list_display = [
-        "title",
+        "short_title",
         "status_display",
         "department",
         "authority_name",
@@ -194,6 +146,8 @@ class PracticeAdmin(
     list_filter = [
         DeletedFilter,
         "status",
+        ScheduledFilter,
+        AuthorFilter,
         "levers",
         "authority_type",
         "department__region",
@@ -207,7 +161,8 @@ class PracticeAdmin(
     save_on_top = True
     inlines = [KeyFigureInline, RecognitionInline]
     readonly_fields = ["contribution_details", "created_at", "updated_at", "deleted_at"]
-    history_list_display = ["status"]
+    history_fields = ["status"]
+    markdown_fields = ["body"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         (
@@ -282,11 +237,14 @@ class PracticeAdmin(
     # change, save as new, and the history « revert » form, which skips save_related).
 
     def save_model(self, request, obj, form, change):
+        if self.keeps_as_revision(request, obj, form, change):
+            return  # An Éditeur's change to a published practice waits for review.
         obj._history_user = request.user  # as SimpleHistoryAdmin.save_model does
         obj.save(search_text=False)
 
     def response_change(self, request, obj):
-        obj.refresh_search_text()
+        if not getattr(request, "revision_submitted", False):
+            obj.refresh_search_text()
         return super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -326,6 +284,15 @@ class PracticeAdmin(
 
     # List columns -------------------------------------------------------------
 
+    @admin.display(description="titre", ordering="title")
+    def short_title(self, obj):
+        # Long titles would push the other columns off a 1280 px screen; the full
+        # title stays in the tooltip and on the change page.
+        short = Truncator(obj.title).chars(TITLE_CHARS)
+        if short == obj.title:
+            return obj.title
+        return format_html('<span title="{}">{}</span>', obj.title, short)
+
     @admin.display(description="statut", ordering="status")
     def status_display(self, obj):
         if obj.deleted_at is not None:
@@ -351,9 +318,9 @@ class PracticeAdmin(
             return "—"
         rows = [
             ("Nom", contribution.contributor_name or "—"),
-            ("Courriel", contribution.contributor_email or "—"),
+            ("Courriel", mailto_link(contribution.contributor_email)),
             ("Fonction", contribution.contributor_role or "—"),
-            ("Liens proposés", contribution.links or "—"),
+            ("Liens proposés", link_list(contribution.links)),
             ("Proposée le", f"{timezone.localtime(contribution.submitted_at):%d/%m/%Y %H:%M}"),
         ]
         return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows))
@@ -396,16 +363,50 @@ class PracticeAdmin(
     @admin.action(description="Dupliquer comme nouveaux brouillons", permissions=["add"])
     def duplicate_selected(self, request, queryset):
         copies = [workflow.duplicate_as_draft(p, request.user) for p in queryset]
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:practices_practice_change", args=[c.pk]), c.title) for c in copies),
+        )
         self.message_user(
             request,
-            f"{len(copies)} brouillon(s) créé(s) : " + ", ".join(c.title for c in copies),
+            format_html("{} brouillon(s) créé(s) : {}", len(copies), links),
             messages.SUCCESS,
         )
+
+    def get_urls(self):
+        copy = self.admin_site.admin_view(self.copy_view)
+        return [
+            path("<path:object_id>/copie/", copy, name="practices_practice_copy"),
+            *super().get_urls(),
+        ]
+
+    def copy_view(self, request, object_id):
+        """« Créer une copie en brouillon » on the change page (POST only)."""
+        practice = self.get_object(request, object_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if practice is None or not self.has_add_permission(request):
+            raise PermissionDenied
+        copy = workflow.duplicate_as_draft(practice, request.user)
+        url = reverse("admin:practices_practice_change", args=[copy.pk])
+        self.message_user(
+            request,
+            format_html(
+                'Copie en brouillon créée : <a href="{}">{}</a>. La pratique d\'origine est '
+                "inchangée.",
+                url,
+                copy.title,
+            ),
+            messages.SUCCESS,
+        )
+        return redirect(url)
 
     @admin.action(
         description="Mettre à la corbeille les pratiques sélectionnées", permissions=["delete"]
     )
     def trash_selected(self, request, queryset):
+        queryset = self.without_open_revisions(request, queryset)
         self.delete_queryset(request, queryset)
         self.message_user(
             request,
@@ -423,14 +424,18 @@ class PracticeAdmin(
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(EditorFormDefaults, SimpleHistoryAdmin):
+class KeyFigureAdmin(EditorFormDefaults, FrenchHistoryAdmin):
     """Figures are edited inside their practice; this list is for finding them across all."""
 
-    list_display = ["label", "display_value", "unit", "period", "practice"]
+    list_display = ["label", "french_value", "unit", "period", "practice"]
     list_filter = ["unit"]
     search_fields = ["label", "practice__title"]
     autocomplete_fields = ["practice"]
     list_select_related = ["practice"]
+
+    @admin.display(description="valeur", ordering="value")
+    def french_value(self, obj):
+        return obj.display_value
 
 
 @admin.register(Recognition)
@@ -440,52 +445,3 @@ class RecognitionAdmin(EditorFormDefaults, admin.ModelAdmin):
     search_fields = ["title", "awarded_by", "practice__title"]
     autocomplete_fields = ["practice"]
     list_select_related = ["practice"]
-
-
-@admin.register(Contribution)
-class ContributionAdmin(EditorFormDefaults, admin.ModelAdmin):
-    list_display = [
-        "practice_title",
-        "practice_status",
-        "contributor_name",
-        "contributor_email",
-        "contributor_role",
-        "submitted_at",
-    ]
-    list_filter = ["practice__status", "submitted_at"]
-    search_fields = [
-        "practice__title",
-        "contributor_name",
-        "contributor_email",
-        "practice__authority_name",
-    ]
-    list_select_related = ["practice"]
-    autocomplete_fields = ["practice"]
-    readonly_fields = ["submitted_at", "practice_link"]
-    date_hierarchy = "submitted_at"
-    actions = ["accept_proposals"]
-
-    @admin.display(description="pratique proposée", ordering="practice__title")
-    def practice_title(self, obj):
-        return obj.practice.title
-
-    @admin.display(description="statut", ordering="practice__status")
-    def practice_status(self, obj):
-        return obj.practice.get_status_display()
-
-    @admin.display(description="fiche de la pratique")
-    def practice_link(self, obj):
-        url = reverse("admin:practices_practice_change", args=[obj.practice_id])
-        return format_html('<a href="{}">Ouvrir la pratique « {} »</a>', url, obj.practice)
-
-    @admin.action(description="Transformer en brouillon", permissions=["change"])
-    def accept_proposals(self, request, queryset):
-        count = workflow.accept_proposals(
-            Practice.objects.filter(contribution__in=queryset), request.user
-        )
-        self.message_user(
-            request, f"{count} proposition(s) transformée(s) en brouillon.", messages.SUCCESS
-        )
-
-
-from . import admin_site_pages  # noqa: E402, F401 - registers the site pages' admin

@@ -1,173 +1,23 @@
-"""Territories and the practices (case studies) that local authorities share."""
+"""Practices (case studies local authorities share), their key figures and distinctions."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from levers.models import POSITION_HELP, Fiche, Lever, SlugNaturalKeyManager
-from procurement_portal.content_version import ContentVersion  # noqa: F401 - registers it here
+from levers.models import POSITION_HELP, Fiche, Lever
 from procurement_portal.invalidation import PublicContentManager, PublicContentQuerySet
 
-from .text import fold
+from ..numbers import format_french_decimal
+from ..search_text import build_search_text, refresh_search_text
+from ..text import fold
+from .reference import Department, Partner, Sector
 
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
-
-
-class CodeNaturalKeyManager(PublicContentManager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
-
-
-class Region(models.Model):
-    """One of the 18 French regions, keyed by its official INSEE code."""
-
-    code = models.CharField(
-        "code INSEE",
-        max_length=3,
-        primary_key=True,
-        help_text="Code officiel INSEE de la région (données de référence).",
-    )
-    name = models.CharField(
-        "nom", max_length=80, unique=True, help_text="Nom officiel de la région."
-    )
-
-    objects = CodeNaturalKeyManager()
-
-    class Meta:
-        verbose_name = "région"
-        verbose_name_plural = "régions"
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.code,)
-
-
-class Department(models.Model):
-    """One of the 101 departments, keyed by its INSEE code (01…95, 2A, 2B, 971…976)."""
-
-    code = models.CharField(
-        "code INSEE",
-        max_length=3,
-        primary_key=True,
-        help_text="Code officiel INSEE : 01…95, 2A, 2B, 971…976 (données de référence).",
-    )
-    name = models.CharField(
-        "nom", max_length=80, unique=True, help_text="Nom officiel du département."
-    )
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.PROTECT,
-        related_name="departments",
-        verbose_name="région",
-        help_text="Région à laquelle le département appartient.",
-    )
-
-    objects = CodeNaturalKeyManager()
-
-    class Meta:
-        verbose_name = "département"
-        verbose_name_plural = "départements"
-        # INSEE order: 01…19, 21…29, 2A, 2B, 30…95, 971…976.
-        ordering = ["code"]
-
-    def __str__(self):
-        return f"{self.name} ({self.code})"
-
-    def natural_key(self):
-        return (self.code,)
-
-    def get_absolute_url(self):
-        return reverse("practices:department_detail", args=[self.code])
-
-
-class Sector(models.Model):
-    """A sector or market type: travaux, restauration collective, textile…"""
-
-    name = models.CharField(
-        "nom",
-        max_length=80,
-        unique=True,
-        help_text="Nom court affiché dans les filtres, ex. « Restauration collective ».",
-    )
-    slug = models.SlugField(
-        "identifiant d'adresse",
-        max_length=80,
-        unique=True,
-        help_text="Partie de l'adresse web, rempli automatiquement depuis le nom.",
-    )
-    position = models.PositiveSmallIntegerField("ordre", default=0, help_text=POSITION_HELP)
-
-    objects = SlugNaturalKeyManager()
-
-    class Meta:
-        verbose_name = "secteur"
-        verbose_name_plural = "secteurs"
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.slug,)
-
-
-class Partner(models.Model):
-    """An organisation that takes part in practices: CRESS, associations intermédiaires…"""
-
-    class Kind(models.TextChoices):
-        SIAE = "siae", "Structure d'insertion (SIAE, association intermédiaire…)"
-        NETWORK = "reseau", "Réseau ou fédération"
-        CRESS = "cress", "Chambre régionale de l'ESS"
-        PUBLIC = "public", "Acteur public"
-        COMPANY = "entreprise", "Entreprise"
-        OTHER = "autre", "Autre"
-
-    name = models.CharField(
-        "nom", max_length=160, unique=True, help_text="Nom complet, tel que l'organisation l'écrit."
-    )
-    slug = models.SlugField(
-        "identifiant d'adresse",
-        max_length=160,
-        unique=True,
-        help_text="Partie de l'adresse web, rempli automatiquement depuis le nom.",
-    )
-    kind = models.CharField(
-        "type",
-        max_length=12,
-        choices=Kind.choices,
-        default=Kind.OTHER,
-        help_text="Sert à regrouper les partenaires dans les filtres.",
-    )
-    url = models.URLField(
-        "site web", blank=True, help_text="Adresse du site de l'organisation (https://…)."
-    )
-    description = models.CharField(
-        "description",
-        max_length=300,
-        blank=True,
-        help_text="Une phrase : ce que fait l'organisation.",
-    )
-
-    objects = SlugNaturalKeyManager()
-
-    class Meta:
-        verbose_name = "partenaire"
-        verbose_name_plural = "partenaires"
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 def with_counts(objects, counts):
@@ -233,12 +83,12 @@ class PracticeQuerySet(PublicContentQuerySet):
         The PostgreSQL full-text version (French stemming, ranking) replaces this
         where available; see practices.search.
         """
-        from .search import search_practices
+        from ..search import search_practices
 
         return search_practices(self, query)
 
     def order_by_relevance(self, query):
-        from .search import order_by_relevance
+        from ..search import order_by_relevance
 
         return order_by_relevance(self, query)
 
@@ -273,7 +123,8 @@ class Practice(models.Model):
         "identifiant d'adresse",
         max_length=200,
         unique=True,
-        help_text="Partie de l'adresse web (/pratiques/<identifiant>/). Ne plus la changer une "
+        help_text="Fin de l'adresse web : minuscules, chiffres et tirets, ex. "
+        "/pratiques/pas-de-calais-marche-insertion-colleges/. Ne plus la changer une "
         "fois publiée : des liens y mènent.",
     )
     summary = models.TextField(
@@ -444,13 +295,19 @@ class Practice(models.Model):
             and self.published_at <= timezone.now()
         )
 
+    @classmethod
+    def publication_date(cls, status, date, first_published=None):
+        """The first-publication rule, for every way of publishing (save, admin form and
+        actions, import): a published practice without a date is dated from its first
+        publication (`first_published`, as saved) or now; a date given is kept."""
+        if status == cls.Status.PUBLISHED and date is None:
+            return first_published or timezone.now()
+        return date
+
     def publish(self, when=None):
-        """Mark as published; the first publication date is kept on later re-publications."""
+        """Mark as published, at `when` or at its first publication date if it has one."""
         self.status = self.Status.PUBLISHED
-        if when is not None:
-            self.published_at = when
-        elif self.published_at is None:
-            self.published_at = timezone.now()
+        self.published_at = self.publication_date(self.status, when or self.published_at)
 
     def unpublish(self):
         self.status = self.Status.ARCHIVED
@@ -458,32 +315,14 @@ class Practice(models.Model):
     def save(self, *args, search_text=True, **kwargs):
         """Save; `search_text=False` when the caller refreshes it after saving the
         relations (the admin), so that it is built once."""
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.published_at = self.publication_date(self.status, self.published_at)
         if search_text:
-            self.search_text = self.build_search_text(include_relations=self.pk is not None)
+            self.search_text = build_search_text(self, include_relations=self.pk is not None)
         super().save(*args, **kwargs)
 
-    def build_search_text(self, include_relations=True):
-        """Folded text of everything a visitor may search for.
-
-        Relations are included once the practice exists; callers that change
-        many-to-many relations call refresh_search_text() afterwards.
-        """
-        parts = [self.title, self.summary, self.body, self.authority_name]
-        if self.department_id:
-            department = self.department
-            parts += [department.name, department.region.name]
-        if include_relations:
-            parts += [lever.name for lever in self.levers.all()]
-            parts += [sector.name for sector in self.sectors.all()]
-            parts += [partner.name for partner in self.partners.all()]
-            parts += [figure.label for figure in self.key_figures.all()]
-        return fold(" ".join(p for p in parts if p))
-
     def refresh_search_text(self):
-        self.search_text = self.build_search_text()
-        Practice.objects.filter(pk=self.pk).update(search_text=self.search_text)
+        """Rebuild the search text once levers, sectors, partners or key figures changed."""
+        refresh_search_text(self)
 
 
 class KeyFigure(models.Model):
@@ -504,7 +343,7 @@ class KeyFigure(models.Model):
         max_digits=14,
         decimal_places=2,
         validators=[MinValueValidator(0)],
-        help_text="Nombre seul, sans unité ni espace.",
+        help_text="Nombre seul, sans unité, écrit à la française : 913, 12,5 ou 350 000,50.",
     )
     unit = models.CharField(
         "unité", max_length=40, blank=True, help_text="Ex. « € », « % », « collèges »."
@@ -535,12 +374,7 @@ class KeyFigure(models.Model):
 
     @property
     def display_value(self):
-        value = self.value.normalize() if self.value is not None else ""
-        if value == "":
-            return ""
-        if value == value.to_integral():
-            return f"{int(value):,}".replace(",", "\u202f")
-        return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+        return format_french_decimal(self.value)
 
 
 class Recognition(models.Model):
@@ -578,14 +412,17 @@ class Recognition(models.Model):
         return self.title
 
 
-# Fixed paths under /pratiques/ that a generated slug must not shadow.
+# Paths under /pratiques/ that are not practices (the feed, the CSV export, the
+# proposal form): a generated slug must not shadow them.
 RESERVED_PRACTICE_SLUGS = frozenset({"flux", "export-csv", "proposer"})
 
 
-def unique_practice_slug(title, max_length=200):
-    """titre, titre-2, titre-3…: a slug from the title that no practice (even deleted) uses."""
+def unique_practice_slug(text, suffix="", max_length=200):
+    """A slug no practice uses (deleted ones included) from `text`, then `suffix`:
+    titre, titre-2, titre-3… or titre-copie, titre-copie-2…"""
     # "l'entretien" gives "l-entretien", not "lentretien".
-    stem = slugify(fold(title).replace("'", " "))[: max_length - 6].strip("-") or "pratique"
+    stem = slugify(fold(text).replace("'", " "))[: max_length - 6 - len(suffix)].strip("-")
+    stem = "-".join(part for part in (stem or "pratique", suffix) if part)
     taken = set(Practice.objects.filter(slug__startswith=stem).values_list("slug", flat=True))
     taken |= RESERVED_PRACTICE_SLUGS
     candidate, n = stem, 1
@@ -593,102 +430,3 @@ def unique_practice_slug(title, max_length=200):
         n += 1
         candidate = f"{stem}-{n}"
     return candidate
-
-
-class ContributionQuerySet(models.QuerySet):
-    def submit(self, practice, *, levers, sectors=(), key_figures=(), **contributor):
-        """Save a proposal from the public form: a practice only editors see, and who sent it.
-
-        `practice` and `key_figures` are unsaved instances. Everything is saved in one
-        transaction, committed on return, so that notifications sent afterwards may fail
-        without losing the proposal.
-        """
-        attempts = 5
-        with transaction.atomic():
-            practice.status = Practice.Status.PROPOSED
-            practice.published_at = None
-            for attempt in range(attempts):
-                practice.slug = unique_practice_slug(practice.title)
-                try:
-                    with transaction.atomic():
-                        practice.save()
-                    break
-                except IntegrityError:
-                    # A concurrent proposal took the slug; the next attempt sees it.
-                    if attempt == attempts - 1:
-                        raise
-            practice.levers.set(levers)
-            practice.sectors.set(sectors)
-            for position, figure in enumerate(key_figures):
-                figure.practice = practice
-                figure.position = position
-                figure.save()
-            practice.refresh_search_text()
-            return self.create(practice=practice, **contributor)
-
-    def personal_data_older_than(self, cutoff):
-        return self.filter(submitted_at__lt=cutoff, personal_data_purged_at__isnull=True)
-
-    def purge_personal_data(self, cutoff, now=None):
-        """Erase who sent the proposals submitted before `cutoff`; return how many."""
-        return self.personal_data_older_than(cutoff).update(
-            contributor_name="",
-            contributor_email="",
-            contributor_role="",
-            personal_data_purged_at=now or timezone.now(),
-        )
-
-
-class Contribution(models.Model):
-    """Who proposed a practice through the public form; personal data, purged after retention."""
-
-    practice = models.OneToOneField(
-        Practice,
-        on_delete=models.CASCADE,
-        related_name="contribution",
-        verbose_name="pratique",
-        help_text="Pratique créée par le formulaire « Proposer une pratique ».",
-    )
-    contributor_name = models.CharField(
-        "nom du contributeur",
-        max_length=120,
-        blank=True,
-        help_text="Donnée personnelle : ne pas la recopier dans la pratique.",
-    )
-    contributor_email = models.EmailField(
-        "courriel du contributeur",
-        blank=True,
-        help_text="Pour recontacter le contributeur ; jamais affiché sur le site.",
-    )
-    contributor_role = models.CharField(
-        "fonction", max_length=120, blank=True, help_text="Fonction déclarée par le contributeur."
-    )
-    links = models.TextField(
-        "liens proposés",
-        blank=True,
-        help_text="Liens envoyés par le contributeur, un par ligne ; vérifiez-les avant usage.",
-    )
-    submitted_at = models.DateTimeField(
-        "proposée le", default=timezone.now, help_text="Date d'envoi du formulaire."
-    )
-    personal_data_purged_at = models.DateTimeField(
-        "données personnelles effacées le",
-        null=True,
-        blank=True,
-        help_text="Date à laquelle nom et courriel ont été effacés.",
-    )
-
-    objects = ContributionQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "contribution"
-        verbose_name_plural = "contributions"
-        ordering = ["-submitted_at"]
-
-    def __str__(self):
-        return f"Contribution du {self.submitted_at:%d/%m/%Y} : {self.practice}"
-
-
-# Models kept in modules of their own, registered with the app from here.
-from .contact import ContactMessage  # noqa: E402, F401
-from .legal import LegalText  # noqa: E402, F401

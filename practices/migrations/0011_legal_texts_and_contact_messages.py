@@ -82,7 +82,7 @@ def unseed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("practices", "0009_search_vector_inline"),
+        ("practices", "0010_practice_revisions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]

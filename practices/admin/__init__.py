@@ -1,0 +1,12 @@
+"""The editors' back office for the practices app, one module per kind of content:
+reference data (reference), practices and their figures (practice), proposals
+(contribution). Importing them registers their ModelAdmins."""
+
+from django.contrib import admin
+
+from .. import admin_site_pages  # noqa: F401 - legal texts and contact messages
+from . import contribution, practice, reference  # noqa: F401 - registers the ModelAdmins
+
+admin.site.site_header = "Commande publique responsable — administration"
+admin.site.site_title = "Commande publique responsable — administration"
+admin.site.index_title = "Contenus du portail"
