@@ -18,6 +18,7 @@ from levers.models import Lever
 from procurement_portal.forms import without_control_characters
 from procurement_portal.page_cache import cached_for_content
 
+from .describe import ActiveFilter, search_label
 from .facets import FACETS
 from .models import FIRST_YEAR, LAST_YEAR, Department, EvidenceLevel, Practice, Region, Sector
 from .search import load_synonyms, order_by_relevance, search_practices
@@ -373,19 +374,20 @@ class PracticeFilter(django_filters.FilterSet):
         return slugs
 
     def active_filters(self):
-        """[(parameter, value, label)] of the valid filters in use, for removable chips."""
+        """[ActiveFilter] of the valid filters in use: the chips, titles and feed title
+        (their wording lives in practices/describe.py)."""
         data = self._cleaned()
         active = []
         query = self.search_query()
         if query:
-            active.append(("q", data.get("q"), f"« {query} »"))
+            active.append(ActiveFilter("q", data.get("q"), search_label(query)))
         labels = self.choice_labels()
-        for name, noun in FACETS.items():
+        for name in FACETS:
             chosen = self.selected(name)
             for value, label in labels[name]:
                 if value in chosen:
-                    active.append((name, value, f"{noun} : {label}"))
+                    active.append(ActiveFilter(name, value, label))
         if data.get("annee") is not None:
             year = int(data["annee"])
-            active.append(("annee", self.data.get("annee"), f"Année : {year}"))
+            active.append(ActiveFilter("annee", self.data.get("annee"), str(year)))
         return active

@@ -4,7 +4,16 @@ from django.views.generic import TemplateView
 
 from procurement_portal.page_cache import query_parameters
 
-from . import compare, contact, contribute, exports, landscape_views, suggestions, views
+from . import (
+    compare,
+    contact,
+    contribute,
+    exports,
+    landscape_views,
+    pages,
+    suggestions,
+    views,
+)
 from .feeds import PracticeFeed
 from .filters import PracticeFilter
 
@@ -47,4 +56,11 @@ urlpatterns = [
         require_safe(TemplateView.as_view(template_name="pages/donnees.html")),
         name="open_data",
     ),
+    # The pages every French public-sector site must have (footer of every page).
+    path("accessibilite/", pages.accessibility, name="accessibilite"),
+    path("mentions-legales/", pages.legal_notices, name="mentions_legales"),
+    path("donnees-personnelles/", pages.personal_data, name="donnees_personnelles"),
+    path("plan-du-site/", pages.site_map, name="site_map"),
+    path("contact/", pages.contact, name="contact"),
+    path("contact/merci/", pages.contact_done, name="contact_done"),
 ]

@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Case, Prefetch, Value, When, prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -12,6 +12,7 @@ from procurement_portal.page_cache import query_parameters
 
 from . import revisions
 from .contact import contact_route
+from .describe import describe_results
 from .facets import FacetedResults
 from .filters import PracticeFilter
 from .landscape import department_map
@@ -53,16 +54,36 @@ def home(request):
 
 def _chip_links(request, active):
     chips = []
-    for name, value, label in active:
+    for criterion in active:
         params = request.GET.copy()
         params.pop("page", None)
-        if name in MULTI_VALUED:
-            params.setlist(name, [v for v in params.getlist(name) if v != value])
+        if criterion.param in MULTI_VALUED:
+            params.setlist(
+                criterion.param,
+                [v for v in params.getlist(criterion.param) if v != criterion.value],
+            )
         else:
-            params.pop(name, None)
+            params.pop(criterion.param, None)
         query = params.urlencode()
-        chips.append({"label": label, "url": f"?{query}" if query else request.path})
+        chips.append({"label": criterion.chip_label, "url": f"?{query}" if query else request.path})
     return chips
+
+
+def canonical_query(params, filterset):
+    """The list's query string without empty values, the default sort or page 1.
+
+    `?q=&annee=&tri=recent&levier=spaser` and `?levier=spaser` are the same page: search
+    engines and shared links get the short one.
+    """
+    default_sort = "pertinence" if filterset.is_bound and filterset.search_query() else "recent"
+    kept = QueryDict(mutable=True)
+    for name, values in params.lists():
+        values = [value for value in values if value.strip()]
+        if (name == "tri" and values == [default_sort]) or (name == "page" and values == ["1"]):
+            continue
+        if values:
+            kept.setlist(name, values)
+    return kept.urlencode()
 
 
 @require_safe
@@ -77,13 +98,26 @@ def practice_list(request):
     )
     page_obj = paginator.get_page(request.GET.get("page"))
     active = filterset.active_filters() if filterset.is_bound else []
-    feed_query = request.GET.copy()
+    feed_query = QueryDict(canonical_query(request.GET, filterset), mutable=True)
     feed_query.pop("page", None)
     query = filterset.search_query() if filterset.is_bound else ""
+    # The page actually shown: ?page=99 of 3 pages shows the third.
+    canonical = feed_query.copy()
+    if page_obj.number > 1:
+        canonical["page"] = str(page_obj.number)
+    canonical = canonical.urlencode()
+    facets = faceted.facets()
+    chosen_departments = [choice for choice in facets["departement"] if choice["selected"]]
     context = {
         "filter": filterset,
         "form": filterset.form,
-        "facets": faceted.facets(),
+        "facets": facets,
+        # The département select shows one; a shared link's others stay as checkboxes.
+        "first_department": chosen_departments[0]["value"] if chosen_departments else "",
+        "more_departments": chosen_departments[1:],
+        "sector_chosen": any(choice["selected"] for choice in facets["secteur"]),
+        "active_count": sum(criterion.param != "q" for criterion in active),
+        "canonical_query": canonical,
         "page_obj": page_obj,
         "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
         "practices": page_obj.object_list,
@@ -93,6 +127,8 @@ def practice_list(request):
         "sort": filterset.sort_key() if filterset.is_bound else "recent",
         "sorts": PracticeFilter.SORTS,
         "chips": _chip_links(request, active),
+        # « 1 pratique – Clauses sociales, Hauts-de-France »: the <title> and the <h1>.
+        "description": describe_results(paginator.count, active) if active else "",
         "feed_query": feed_query.urlencode(),
         "has_errors": bool(filterset.is_bound and filterset.errors),
     }

@@ -52,6 +52,7 @@ PUBLIC_MODELS = (
     # Search results change with them (practices.search).
     "practices.Synonym",
     "practices.Document",
+    "practices.LegalText",
 )
 # Public pages show these only with their practice, and a practice only once published.
 PRACTICE = "practices.Practice"

@@ -69,7 +69,7 @@ def test_lever_feed_follows_only_that_lever(client, content):
 
     assert entry_slugs(root) == [ILLE_ET_VILAINE]
     title = root.find("atom:title", ATOM).text
-    assert title.endswith("(levier : Commerce équitable)")
+    assert title == "Nouvelles pratiques – Commerce équitable – Commande publique responsable"
     alternate = root.find("atom:link[@rel='alternate']", ATOM).get("href")
     assert alternate == "http://testserver/pratiques/?levier=commerce-equitable"
     self_link = root.find("atom:link[@rel='self']", ATOM).get("href")

@@ -32,7 +32,7 @@ def rename_lever_behind_the_cache(slug, name):
 def facets(response):
     """The filter column of a list page (cards name their levers afresh)."""
     page = response.content.decode()
-    return page[page.index('<aside class="filters"') : page.index("</aside>")]
+    return page[page.index('<details class="filters"') : page.index('<section class="results"')]
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ their ModelAdmins."""
 
 from django.contrib import admin
 
+from .. import admin_site_pages  # noqa: F401 - legal texts and messages to the portal
 from . import contribution, inbox, practice, reference, synonym  # noqa: F401 - registers the ModelAdmins
 
 admin.site.site_header = "Commande publique responsable — administration"

@@ -55,7 +55,11 @@ __all__ = [
 
 # Pending revisions of published practices live in their own module (practices/revisions.py);
 # importing them here registers their model with the app.
+# Legal texts and contact messages live in modules of their own (practices/legal.py,
+# practices/site_contact.py); importing them here registers their models with the app.
+from ..legal import LegalText  # noqa: F401
 from ..revisions import PracticeRevision  # noqa: F401
 
 # The search tables (synonyms, vocabulary, SQLite's full-text table): practices/search_models.py.
 from ..search_models import SearchEntry, SearchWord, Synonym  # noqa: F401
+from ..site_contact import SiteMessage  # noqa: F401
