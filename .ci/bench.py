@@ -68,6 +68,8 @@ PAGES = [
     ("Page d'une pratique", f"/pratiques/{PRACTICE}/", {}, True),
     ("Page d'un levier", "/leviers/clauses-sociales/", {}, True),
     ("Page d'un département", "/departements/62/", {}, True),
+    ("Carte, un filtre", "/carte/?levier=clauses-sociales", {}, True),
+    ("Statistiques, un filtre", "/statistiques/?region=32", {}, True),
     ("API (liste JSON)", "/api/pratiques/?levier=marches-reserves", {}, True),
 ]
 

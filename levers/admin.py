@@ -4,7 +4,6 @@ from pathlib import PurePosixPath
 
 from django.contrib import admin
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
 from procurement_portal.admin import (
     EditorFormDefaults,
@@ -12,11 +11,13 @@ from procurement_portal.admin import (
     in_default_order,
     public_link,
 )
+from procurement_portal.admin_history import FrenchHistoryAdmin
 
 from .models import Fiche, Kit, LegalBasis, Lever, Resource
 
 
 class LegalBasisInline(EditorFormDefaults, admin.StackedInline):
+    add_another_text = "Ajouter une autre base légale"
     model = LegalBasis
     extra = 0
     fields = [
@@ -30,6 +31,7 @@ class LegalBasisInline(EditorFormDefaults, admin.StackedInline):
 
 
 class LeverResourceInline(EditorFormDefaults, admin.TabularInline):
+    add_another_text = "Ajouter une autre ressource"
     model = Resource
     fk_name = "lever"
     fields = ["title", "url", "kind", "description", "position"]
@@ -41,7 +43,8 @@ class FicheResourceInline(LeverResourceInline):
 
 
 @admin.register(Lever)
-class LeverAdmin(EditorFormDefaults, SimpleHistoryAdmin):
+class LeverAdmin(EditorFormDefaults, FrenchHistoryAdmin):
+    markdown_fields = ["body", "when_to_use"]
     list_display = ["name", "family", "position", "practice_count", "view_on_site_link"]
     list_editable = ["position"]
     list_filter = ["family"]
@@ -65,7 +68,7 @@ class LeverAdmin(EditorFormDefaults, SimpleHistoryAdmin):
 
 
 @admin.register(LegalBasis)
-class LegalBasisAdmin(EditorFormDefaults, SimpleHistoryAdmin):
+class LegalBasisAdmin(EditorFormDefaults, FrenchHistoryAdmin):
     list_display = ["code", "title", "source", "lever", "valid_from", "valid_until"]
     list_filter = ["lever", "source"]
     search_fields = ["code", "title", "description", "lever__name"]
@@ -75,6 +78,7 @@ class LegalBasisAdmin(EditorFormDefaults, SimpleHistoryAdmin):
 
 @admin.register(Kit)
 class KitAdmin(EditorFormDefaults, admin.ModelAdmin):
+    markdown_fields = ["description"]
     list_display = ["name", "edition", "published_on", "fiche_count"]
     list_filter = ["published_on"]
     search_fields = ["name", "slug", "description"]
@@ -89,7 +93,8 @@ class KitAdmin(EditorFormDefaults, admin.ModelAdmin):
 
 
 @admin.register(Fiche)
-class FicheAdmin(EditorFormDefaults, HistoryRevertsRelations, SimpleHistoryAdmin):
+class FicheAdmin(EditorFormDefaults, HistoryRevertsRelations, FrenchHistoryAdmin):
+    markdown_fields = ["body"]
     list_display = ["title", "kit", "number", "published_on", "has_pdf", "view_on_site_link"]
     list_filter = ["kit", "levers"]
     search_fields = ["title", "slug", "summary", "kit__name"]

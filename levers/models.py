@@ -34,7 +34,8 @@ class Lever(models.Model):
         "identifiant d'adresse",
         max_length=80,
         unique=True,
-        help_text="Partie de l'adresse web (/leviers/<identifiant>/). Ne plus la changer une fois "
+        help_text="Fin de l'adresse web : minuscules, chiffres et tirets, ex. "
+        "/leviers/clauses-sociales/. Ne plus la changer une fois "
         "publiée : des liens envoyés par courriel y mènent.",
     )
     family = models.CharField(
@@ -194,7 +195,8 @@ class Fiche(models.Model):
         "identifiant d'adresse",
         max_length=120,
         unique=True,
-        help_text="Partie de l'adresse web (/fiches/<identifiant>/).",
+        help_text="Fin de l'adresse web : minuscules, chiffres et tirets, ex. "
+        "/fiches/kit-departementaless-12-commande-publique-responsable/.",
     )
     published_on = models.DateField("date de parution", help_text="Date de parution de la fiche.")
     summary = models.TextField(

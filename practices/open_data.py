@@ -15,13 +15,17 @@ def published_filterset(request, what):
     filterset = PracticeFilter(
         request.GET or None, queryset=Practice.objects.published(), request=request
     )
+    return filterset, invalid_parameters(filterset, what)
+
+
+def invalid_parameters(filterset, what):
+    """A plain-text 400 listing the filter set's bad parameters, or None when all are valid."""
     if not filterset.is_bound or filterset.is_valid():
-        return filterset, None
+        return None
     lines = [
         f"{name} : {message}" for name, messages in filterset.errors.items() for message in messages
     ]
-    error = HttpResponseBadRequest(
+    return HttpResponseBadRequest(
         f"Paramètres invalides pour {what} :\n" + "\n".join(lines) + "\n",
         content_type="text/plain; charset=utf-8",
     )
-    return filterset, error

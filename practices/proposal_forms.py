@@ -17,6 +17,7 @@ from levers.models import Lever
 from procurement_portal.forms import PublicForm
 
 from .models import FIRST_YEAR, LAST_YEAR, Department, KeyFigure, Practice, Sector
+from .numbers import FrenchDecimalField
 from .proposals import submit_proposal
 
 LINE_BREAK = re.compile(r"[\r\n]")
@@ -55,15 +56,6 @@ class TextField(forms.CharField):
         super().__init__(max_length=max_length, **kwargs)
         if single_line:
             self.validators.append(reject_line_breaks)
-
-
-class FrenchDecimalField(forms.DecimalField):
-    """Accepts « 1 234,5 » as well as « 1234.5 »."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = re.sub(r"[\s\u00a0\u202f]", "", value).replace(",", ".")
-        return super().to_python(value)
 
 
 class ProposalForm(PublicForm):
@@ -269,10 +261,8 @@ class KeyFigureForm(PublicForm):
         min_value=Decimal(0),
         max_digits=14,
         decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        help_text="Un nombre, par exemple 913 ou 12,5.",
+        help_text="Un nombre, par exemple 913, 12,5 ou 350 000.",
         error_messages={
-            "invalid": "Indiquez un nombre, par exemple 913 ou 12,5.",
             "min_value": "Un chiffre clé ne peut pas être négatif.",
             "max_digits": "Ce nombre est trop grand.",
             "max_decimal_places": "Deux chiffres après la virgule au plus.",

@@ -6,7 +6,6 @@ department by its INSEE code. An import applies entirely or not at all.
 """
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -15,8 +14,9 @@ from import_export.results import Result
 
 from levers.models import Fiche, Lever
 
-from . import workflow
+from . import revisions, workflow
 from .models import Department, KeyFigure, Partner, Practice, Sector
+from .numbers import format_french_decimal, parse_french_decimal
 
 LIST_SEPARATOR = ","
 FIGURE_SEPARATOR = " | "
@@ -152,7 +152,7 @@ class KeyFiguresField(fields.Field):
             return ""
         return "\n".join(
             FIGURE_SEPARATOR.join(
-                [f.label, format(f.value.normalize(), "f"), f.unit, f.period]
+                [f.label, format_french_decimal(f.value, thousands=" "), f.unit, f.period]
             ).rstrip(" |")
             for f in obj.key_figures.all()
         )
@@ -174,13 +174,13 @@ class KeyFiguresField(fields.Field):
             parts += [""] * (4 - len(parts))
             label, value, unit, period = parts[:4]
             try:
-                amount = Decimal(value.replace("\u202f", "").replace(" ", "").replace(",", "."))
-            except InvalidOperation:
+                amount = parse_french_decimal(value)
+            except ValidationError as error:
                 raise ValueError(
-                    f"Chiffre clé n°{number} : « {value} » n'est pas un nombre "
+                    f"Chiffre clé n°{number} : {error.messages[0]} "
                     "(format : libellé | valeur | unité | période)."
                 ) from None
-            if not label or amount < 0:
+            if not label or amount is None or amount < 0:
                 raise ValueError(
                     f"Chiffre clé n°{number} : il faut un libellé et une valeur positive."
                 )
@@ -331,7 +331,27 @@ class PracticeResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def save_instance(self, instance, is_create, row, **kwargs):
+        user = kwargs.get("user")
+        if not is_create and revisions.goes_to_review(user, instance):
+            # An Éditeur's row for a published practice waits for review, as in the form.
+            relations = {
+                field.attribute: [item.pk for item in field.clean(row, **kwargs)]
+                for field in self.get_import_fields()
+                if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row
+            }
+            figures = getattr(instance, "_imported_figures", None)
+            if figures is not None:
+                relations["key_figures"] = figures
+            data = revisions.snapshot_with(instance, **relations)
+            revisions.submit(instance, data, user)
+            instance._went_to_review = True
+            return
+        super().save_instance(instance, is_create, row, **kwargs)
+
     def save_m2m(self, instance, row, **kwargs):
+        if getattr(instance, "_went_to_review", False):
+            return
         super().save_m2m(instance, row, **kwargs)
         figures = getattr(instance, "_imported_figures", None)
         if figures is not None:

@@ -13,6 +13,8 @@ class StaticSitemap(Sitemap):
         return [
             "practices:home",
             "practices:list",
+            "practices:map",
+            "practices:statistics",
             "levers:list",
             "practices:department_list",
             "levers:fiche_list",

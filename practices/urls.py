@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from . import contribute, exports, views
+from . import contribute, exports, landscape_views, views
 from .feeds import PracticeFeed
 
 app_name = "practices"
@@ -21,6 +21,9 @@ urlpatterns = [
         views.department_detail,
         name="department_detail",
     ),
+    path("carte/", landscape_views.practice_map, name="map"),
+    path("statistiques/", landscape_views.statistics, name="statistics"),
+    path("statistiques/export.csv", landscape_views.statistics_csv, name="statistics_csv"),
     path("proposer/", contribute.propose, name="propose"),
     path("proposer/merci/", contribute.propose_done, name="propose_done"),
     path(

@@ -9,8 +9,10 @@ from django.views.decorators.http import require_safe
 
 from levers.models import LegalBasis, Lever
 
+from . import revisions
 from .facets import FacetedResults
 from .filters import PracticeFilter
+from .landscape import department_map
 from .models import Department, Practice, Region, with_counts
 from .text import fold
 
@@ -40,6 +42,8 @@ def home(request):
             "practices": sum(per_department.values()),
             "departments": len(per_department),
         },
+        # Names from the map's own data: the small map is one image, linked to /carte/.
+        "map": department_map(per_department, {}, lambda code, n: None, compact=True),
     }
     return render(request, "home.html", context)
 
@@ -130,7 +134,14 @@ def practice_detail(request, slug):
         ),
     )
     prefetch_related_objects([practice], "sectors", "partners")
-    context = {"practice": practice, "preview": preview, "related": related}
+    revision = None
+    if request.GET.get("revision") and request.user.has_perm("practices.view_practice"):
+        # Staff preview a pending revision at the public address (noindex, banner).
+        revision = revisions.open_revision(practice)
+    if revision is not None:
+        preview = True
+        revisions.show_in_preview(practice, revision)
+    context = {"practice": practice, "preview": preview, "related": related, "revision": revision}
     return render(request, "practices/practice_detail.html", context)
 
 
@@ -142,11 +153,18 @@ def department_list(request):
     )
     # Alphabetical in French whatever the database collation: « Île-de-France » under I.
     departments = sorted(departments, key=lambda d: (fold(d.region.name), d.code))
-    return render(
-        request,
-        "practices/department_list.html",
-        {"departments": departments, "region_count": Region.objects.count()},
-    )
+    urls = {d.code: d.get_absolute_url() for d in departments}
+    context = {
+        "departments": departments,
+        "region_count": Region.objects.count(),
+        # Every shape links to its département's page, practices or not.
+        "map": department_map(
+            {d.code: d.n for d in departments},
+            {d.code: str(d) for d in departments},
+            lambda code, n: urls[code],
+        ),
+    }
+    return render(request, "practices/department_list.html", context)
 
 
 @require_safe
@@ -173,6 +191,9 @@ def robots_txt(request):
         "Disallow: /admin/",
         # Filtered lists are endless combinations of the same practices.
         "Disallow: /pratiques/?",
+        "Disallow: /carte/?",
+        "Disallow: /statistiques/?",
+        "Disallow: /statistiques/export.csv",
         f"Sitemap: {sitemap}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -137,6 +137,12 @@ def restore(practice, user):
         _save(practice, user, ["deleted_at"])
 
 
+def fresh_slug(title):
+    """A new practice's slug from its title and the year: « modele-2026 », then
+    « modele-2026-2 »…, rather than « -copie » suffixes piling up on copies of copies."""
+    return unique_practice_slug(f"{title} {timezone.localdate().year}")
+
+
 @transaction.atomic
 def duplicate_as_draft(practice, user=None):
     """A new draft with the same content, relations and key figures; never published."""
@@ -144,7 +150,7 @@ def duplicate_as_draft(practice, user=None):
     copy = Practice.objects.get(pk=practice.pk)
     copy.pk = copy.id = None
     copy._state.adding = True
-    copy.slug = unique_practice_slug(original.slug, suffix="copie")
+    copy.slug = fresh_slug(original.title)
     copy.title = f"{original.title} (copie)"[:200]
     copy.status = Status.DRAFT
     copy.published_at = None

@@ -1,21 +1,102 @@
 """What the admin pages of every app share."""
 
+import copy
+import json
+
 from django import forms
+from django.contrib.admin import helpers, widgets
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.utils import get_m2m_reverse_field_name
 
+from practices.numbers import FrenchDecimalField
+
+from .admin_markdown import MarkdownTextarea
+
 
 class EditorFormDefaults:
-    """ModelAdmin/inline mixin: form defaults that suit editors (help texts live on the models)."""
+    """ModelAdmin/inline mixin: form defaults that suit editors (help texts live on the models),
+    and a name for every field a screen reader lands on (RGAA 11.1), and the model's own
+    names where Django's French says « objet »."""
+
+    # On inlines: the « add a row » link (Django: « Ajouter un objet X supplémentaire »).
+    add_another_text = None
+
+    def changelist_view(self, request, extra_context=None):
+        # Django: « Sélectionnez l'objet pratique à changer ».
+        title = capfirst(self.model._meta.verbose_name_plural)
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in inline_formsets:
+            inline_formset.__class__ = NamedInlineAdminFormSet
+        return inline_formsets
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):
             # Editors paste bare domains; the web is https now (Django 6 default).
             kwargs.setdefault("assume_scheme", "https")
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in getattr(self, "markdown_fields", ()):
+            # « Prévisualiser » through the public pages' sanitizer.
+            kwargs.setdefault("widget", MarkdownTextarea)
+        if isinstance(db_field, models.DecimalField):
+            # « 12,5 » and « 350 000,50 » read the French way, whatever the browser's locale.
+            kwargs.setdefault("form_class", FrenchDecimalField)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, widgets.AdminSplitDateTime):
+            # Two inputs under one label: each needs its own name.
+            label = capfirst(formfield.label or db_field.verbose_name)
+            date_input, time_input = formfield.widget.widgets
+            date_input.attrs["aria-label"] = f"{label} : date (JJ/MM/AAAA)"
+            time_input.attrs["aria-label"] = f"{label} : heure (HH:MM)"
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Inlines only: a tabular row's fields sit under column headers, not labels.
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class RowNamedFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)  # adds « Supprimer ? » after the form's own
+                _name_fields(form, _inline_row_name(form))
+
+        RowNamedFormSet.__name__ = formset.__name__
+        return RowNamedFormSet
+
+    def get_changelist_form(self, request, **kwargs):
+        # list_editable fields (positions) sit in a table row, without a label.
+        form_class = super().get_changelist_form(request, **kwargs)
+
+        class RowNamedForm(form_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                _name_fields(self, f"« {self.instance} »")
+
+        RowNamedForm.__name__ = form_class.__name__
+        return RowNamedForm
+
+
+def _inline_row_name(form):
+    """« chiffre clé 2 » for the second row of an inline, « nouveau chiffre clé » for a new one."""
+    noun = form._meta.model._meta.verbose_name
+    index = (form.prefix or "").rpartition("-")[2]
+    return f"{noun} {int(index) + 1}" if index.isdigit() else f"nouveau {noun}"
+
+
+def _name_fields(form, row):
+    """Name each visible field « Valeur (chiffre clé 2) » for assistive technologies."""
+    for field in form.fields.values():
+        if not field.widget.is_hidden:
+            field.widget = copy.copy(field.widget)
+            field.widget.attrs = {
+                **field.widget.attrs,
+                "aria-label": f"{capfirst(field.label or '')} ({row})",
+            }
 
 
 class HistoryRevertsRelations:
@@ -54,6 +135,18 @@ class HistoryRevertsRelations:
         return VersionForm
 
 
+class NamedInlineAdminFormSet(helpers.InlineAdminFormSet):
+    """Django's inline rows, their « add » link naming the model (add_another_text)."""
+
+    def inline_formset_data(self):
+        data = json.loads(super().inline_formset_data())
+        text = getattr(self.opts, "add_another_text", None)
+        if not text:
+            text = f"Ajouter une ligne : {self.opts.model._meta.verbose_name}"
+        data["options"]["addText"] = text
+        return json.dumps(data, ensure_ascii=False)
+
+
 def in_default_order(queryset):
     """The queryset in its model's order: a GROUP BY (an annotated count) drops the
     default one, which paginated admin lists, autocomplete included, need."""
@@ -69,10 +162,48 @@ def public_link(obj, label="Voir sur le site"):
     return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label)
 
 
+def mailto_link(email):
+    """A clickable address, or a dash once personal data has been purged."""
+    if not email:
+        return "—"
+    return format_html('<a href="mailto:{}">{}</a>', email, email)
+
+
+def link_list(text):
+    """Links typed one per line, clickable when they are web addresses (http, https);
+    anything else stays text."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if not lines:
+        return "—"
+    items = [
+        format_html('<a href="{}" target="_blank" rel="noopener noreferrer nofollow">{}</a>', u, u)
+        if u.lower().startswith(("https://", "http://"))
+        else format_html("{}", u)
+        for u in lines
+    ]
+    return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((i,) for i in items)))
+
+
 class ExportForm(SelectableFieldsExportForm):
     """django-import-export's export form, its « Select all » toggle working under the
     strict CSP (see static/admin-portal/export.js)."""
 
+    # Columns that are not a model field of the same name.
+    EXTRA_LABELS = {"key_figures": "chiffres clés"}
+
     @property
     def media(self):
         return super().media + forms.Media(js=["admin-portal/export.js"])
+
+    def _get_field_label(self, resource, field_name):
+        """« Type de collectivité (type_collectivite) »: the French name editors know,
+        then the spreadsheet column it fills."""
+        label = self.EXTRA_LABELS.get(field_name)
+        if label is None:
+            try:
+                label = str(resource._meta.model._meta.get_field(field_name).verbose_name)
+            except (FieldDoesNotExist, AttributeError):  # AttributeError: a reverse relation
+                label = field_name
+        field = resource.fields.get(field_name)
+        column = field.column_name if field else field_name
+        return f"{label[:1].upper()}{label[1:]} ({column})"

@@ -6,11 +6,17 @@ from django.urls import include, path
 from levers.media import fiche_pdf
 from practices.sitemaps import sitemaps
 from practices.views import robots_txt
+from procurement_portal.admin_markdown import markdown_preview
 
 handler400 = "procurement_portal.errors.bad_request"
 handler500 = "procurement_portal.errors.server_error"
 
 urlpatterns = [
+    path(
+        "admin/apercu-markdown/",
+        admin.site.admin_view(markdown_preview),
+        name="admin_markdown_preview",
+    ),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),

@@ -260,3 +260,80 @@ def axe_violations():
         ]
 
     return run
+
+
+# Mail ----------------------------------------------------------------------
+
+
+class _Inbox:
+    """What a real SMTP server received: parsed messages with their envelope."""
+
+    def __init__(self):
+        import threading
+
+        self.messages = []
+        self._received = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
+        from email import message_from_bytes
+        from email.policy import default
+
+        message = message_from_bytes(envelope.original_content, policy=default)
+        with self._received:
+            self.messages.append(
+                {"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": message}
+            )
+            self._received.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count, timeout=5.0):
+        """Wait until `count` messages arrived; return them all."""
+        with self._received:
+            self._received.wait_for(lambda: len(self.messages) >= count, timeout=timeout)
+        return list(self.messages)
+
+    def body(self, index, subtype="plain"):
+        part = self.messages[index]["message"].get_body(preferencelist=(subtype,))
+        return part.get_content() if part is not None else ""
+
+    def clear(self):
+        with self._received:
+            self.messages.clear()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free loopback port, used by Django's SMTP backend.
+
+    `smtp_server.messages` holds what it received; `smtp_server.wait_for(n)` waits for n;
+    `smtp_server.body(i, "html")` gives a part's text; `smtp_server.stop()` makes the
+    server unreachable (a failing mail server).
+    """
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    running = {"on": True}
+
+    def stop():
+        if running["on"]:
+            controller.stop()
+            running["on"] = False
+
+    inbox.stop = stop
+    inbox.port = port
+    yield inbox
+    stop()

@@ -1,6 +1,7 @@
 """« Enregistrer comme nouveau brouillon »: start a practice from an existing one."""
 
 import pytest
+from django.utils import timezone
 
 from practices import workflow
 from practices.models import Partner, Practice
@@ -15,6 +16,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 EDITORS = "Éditeurs"
+YEAR = timezone.localdate().year
 
 
 @pytest.fixture
@@ -53,7 +55,7 @@ def test_save_as_new_draft_button_creates_a_draft_and_leaves_the_original(client
     response = client.post(f"/admin/practices/practice/{original.pk}/change/", data)
     assert response.status_code == 302
     copy = Practice.objects.get(title="Modèle adapté")
-    assert copy.slug == "modele-copie"
+    assert copy.slug == f"modele-adapte-{YEAR}"
     assert_is_a_draft_copy(copy, original)
     original.refresh_from_db()
     assert (original.title, original.status) == ("Modèle", Practice.Status.PUBLISHED)
@@ -68,7 +70,7 @@ def test_duplicate_action_makes_unique_slugs(client, original):
             {"action": "duplicate_selected", "_selected_action": [original.pk]},
         )
     copies = Practice.objects.exclude(pk=original.pk).order_by("pk")
-    assert [c.slug for c in copies] == ["modele-copie", "modele-copie-2"]
+    assert [c.slug for c in copies] == [f"modele-{YEAR}", f"modele-{YEAR}-2"]
     for copy in copies:
         assert_is_a_draft_copy(copy, original)
         assert copy.title == "Modèle (copie)"
@@ -79,3 +81,33 @@ def test_duplicate_records_who_made_the_copy(original):
     editor = make_staff(EDITORS)
     copy = workflow.duplicate_as_draft(original, editor)
     assert copy.history.first().history_user == editor
+
+
+def test_the_change_page_has_a_copy_button_whose_message_links_to_the_copy(client, original):
+    client.force_login(make_staff(EDITORS))
+    url = f"/admin/practices/practice/{original.pk}/change/"
+    page = client.get(url).content.decode()
+    assert '<button type="submit" class="copy-button">Créer une copie en brouillon</button>' in page
+    assert client.get(f"/admin/practices/practice/{original.pk}/copie/").status_code == 405
+    response = client.post(f"/admin/practices/practice/{original.pk}/copie/", follow=True)
+    copy = Practice.objects.exclude(pk=original.pk).get()
+    assert response.redirect_chain[-1][0] == f"/admin/practices/practice/{copy.pk}/change/"
+    assert_is_a_draft_copy(copy, original)
+    assert copy.slug == f"modele-{YEAR}"
+    html = response.content.decode()
+    assert (
+        f'Copie en brouillon créée : <a href="/admin/practices/practice/{copy.pk}/change/">' in html
+    )
+    # A copy of the copy gets a fresh slug too, not « -copie-copie ».
+    client.post(f"/admin/practices/practice/{copy.pk}/copie/")
+    assert Practice.objects.order_by("-pk").first().slug == f"modele-copie-{YEAR}"
+
+
+def test_staff_without_add_permission_cannot_copy(client, original):
+    from django.contrib.auth.models import Permission
+
+    viewer = make_staff()
+    viewer.user_permissions.add(Permission.objects.get(codename="view_practice"))
+    client.force_login(viewer)
+    assert client.post(f"/admin/practices/practice/{original.pk}/copie/").status_code == 403
+    assert Practice.objects.count() == 1

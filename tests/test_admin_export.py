@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from html import unescape
 
 import pytest
 import tablib
@@ -124,3 +125,13 @@ def test_admin_export_downloads_a_spreadsheet(client, practices):
     assert content.splitlines()[0].startswith("slug,")
     assert "departement" in content.splitlines()[0]
     assert "salariés en insertion | 913" in content
+
+
+def test_the_export_page_lists_fields_by_their_french_names(client):
+    client.force_login(make_staff("Éditeurs"))
+    page = unescape(client.get("/admin/practices/practice/export/").content.decode())
+    assert "Tout sélectionner" in page
+    assert "Type de collectivité (type_collectivite)" in page
+    assert "Chiffres clés (chiffres_cles)" in page
+    assert "Authority Type" not in page and "Select all" not in page
+    assert '<label for="select-all-toggle">Tout sélectionner</label>' in page

@@ -1,5 +1,7 @@
 """Every change is recorded (who, when, what) and can be viewed and reverted in the admin."""
 
+from html import unescape
+
 import pytest
 
 from levers.models import Lever
@@ -25,7 +27,8 @@ def change_url(practice):
 
 def test_an_admin_change_is_recorded_with_who_and_what(client):
     practice = make_practice(levers=[make_lever()], title="Avant")
-    editor = make_staff(EDITORS, username="claire")
+    # A Responsable: an Éditeur's change to a published practice waits for review.
+    editor = make_staff(PUBLISHERS, username="claire")
     client.force_login(editor)
     client.post(change_url(practice), practice_admin_form_data(practice, title="Après"))
     latest = practice.history.first()
@@ -124,3 +127,88 @@ def test_many_to_many_changes_are_in_the_history():
     record = practice.history.first()
     assert other.pk in [row.lever_id for row in record.levers.all()]
     assert Lever.history.exists()
+
+
+def test_the_history_page_reads_in_french(client):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    when = datetime(2026, 11, 30, 11, 30, 12, 345678, tzinfo=ZoneInfo("Europe/Paris"))
+    lever = make_lever(name="Clauses sociales")
+    practice = make_practice(
+        levers=[lever], status=Practice.Status.REVIEW, published_at=None, title="La pratique"
+    )
+    practice.status = Practice.Status.PUBLISHED
+    practice.published_at = when
+    practice._change_reason = "Validée en comité"
+    practice.save()
+    client.force_login(make_staff(PUBLISHERS))
+    page = unescape(
+        client.get(f"/admin/practices/practice/{practice.pk}/history/").content.decode()
+    )
+    for header in ("Version", "Statut", "Date", "Action", "Par", "Motif ou commentaire"):
+        assert f'<th scope="col">{header}</th>' in page
+    assert "<td>Publiée</td>" in page and "<td>En relecture</td>" in page
+    assert ">published<" not in page
+    assert "Statut :</strong> En relecture → Publiée" in page
+    assert "Publiée le :</strong> — → 30 novembre 2026 à 11:30" in page
+    assert "345678" not in page and "None" not in page
+    assert "Validée en comité" in page
+    assert "Modification" in page and "Création" in page
+    assert 'style="' not in page
+
+
+def test_related_objects_are_named_in_the_history(client):
+    old_lever, new_lever = make_lever(name="Marchés réservés"), make_lever(name="Clauses")
+    practice = make_practice(levers=[old_lever], status=Practice.Status.DRAFT, published_at=None)
+    practice.levers.set([new_lever])
+    client.force_login(make_staff(PUBLISHERS))
+    page = unescape(
+        client.get(f"/admin/practices/practice/{practice.pk}/history/").content.decode()
+    )
+    # set() removes, then adds: two versions.
+    assert "Leviers :</strong> Marchés réservés → —" in page
+    assert "Leviers :</strong> — → Clauses" in page
+
+
+@pytest.mark.parametrize("kind", ["lever", "fiche", "legalbasis"])
+def test_levers_legal_bases_and_fiches_have_the_same_french_history(client, kind):
+    from levers.models import LegalBasis
+
+    if kind == "lever":
+        obj = make_lever(name="Avant")
+        obj.name = "Après"
+    elif kind == "fiche":
+        obj = make_fiche(title="Avant")
+        obj.title = "Après"
+    else:
+        obj = LegalBasis.objects.create(
+            lever=make_lever(),
+            code="L. 2113-12",
+            title="Avant",
+            url="https://example.org",
+            valid_from="2019-04-01",
+        )
+        obj.title = "Après"
+    obj.save()
+    client.force_login(make_staff(EDITORS))
+    page = unescape(client.get(f"/admin/levers/{kind}/{obj.pk}/history/").content.decode())
+    assert '<th scope="col">Motif ou commentaire</th>' in page
+    assert "→ Après" in page
+    assert "None" not in page and 'style="' not in page
+
+
+def test_review_comments_are_kept_in_the_practice_history(client):
+    from practices.revisions import PracticeRevision, send_back, snapshot, submit
+
+    practice = make_practice(levers=[make_lever()])
+    editor = make_staff(EDITORS, username="claire")
+    submit(practice, {**snapshot(practice), "title": "Titre proposé"}, editor)
+    send_back(PracticeRevision.objects.get(), make_staff(PUBLISHERS, username="rose"), "Sourcez.")
+    client.force_login(editor)
+    page = unescape(
+        client.get(f"/admin/practices/practice/{practice.pk}/history/").content.decode()
+    )
+    assert "<h2>Relectures</h2>" in page
+    assert "<td>Renvoyée à son auteur</td><td>rose</td><td>Sourcez.</td>" in page
+    assert "<td>Envoyée en relecture</td><td>claire</td>" in page

@@ -77,3 +77,52 @@ def test_one_text_leaves_nothing_in_the_next():
     second = render_markdown("Le SPASER, sans note.")
     assert "Note." not in second
     assert "<abbr" not in second
+
+
+# « Prévisualiser » -------------------------------------------------------------------
+
+PREVIEW_URL = "/admin/apercu-markdown/"
+
+
+@pytest.mark.django_db
+def test_markdown_fields_get_a_preview_from_a_script_file(client):
+    from tests.factories import make_staff
+
+    client.force_login(make_staff("Éditeurs"))
+    page = client.get("/admin/practices/practice/add/").content.decode()
+    assert f'data-markdown-preview="{PREVIEW_URL}"' in page
+    assert 'src="/static/admin-portal/markdown-preview.js"' in page
+    lever_page = client.get("/admin/levers/lever/add/").content.decode()
+    assert lever_page.count(f'data-markdown-preview="{PREVIEW_URL}"') == 2
+
+
+@pytest.mark.django_db
+def test_the_preview_renders_through_the_public_sanitizer(client):
+    from tests.factories import make_staff
+
+    client.force_login(make_staff("Éditeurs"))
+    response = client.post(
+        PREVIEW_URL, {"text": "**Gras** <script>alert(1)</script> [x](javascript:alert(1))"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<strong>Gras</strong>" in html
+    assert_harmless(html)
+    assert client.get(PREVIEW_URL).status_code == 405
+    assert client.post(PREVIEW_URL, {"text": "x" * 100_001}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_preview_is_for_staff_only_and_needs_the_csrf_token(client):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from tests.factories import make_staff
+
+    response = client.post(PREVIEW_URL, {"text": "**x**"})
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.force_login(User.objects.create_user("visiteur", password="mot-de-passe-long-42"))
+    assert "<strong>" not in client.post(PREVIEW_URL, {"text": "**x**"}).content.decode()
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(make_staff("Éditeurs"))
+    assert strict.post(PREVIEW_URL, {"text": "**x**"}).status_code == 403

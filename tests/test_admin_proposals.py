@@ -81,3 +81,29 @@ def test_contribution_list_query_budget(client, proposal, django_assert_max_num_
     client.force_login(make_staff(EDITORS))
     with django_assert_max_num_queries(12):
         assert client.get("/admin/practices/contribution/").status_code == 200
+
+
+def test_the_contributors_email_and_links_are_clickable(client, proposal):
+    contribution = Contribution.objects.get(practice=proposal)
+    contribution.links = "https://rennes.example/deliberation\njavascript:alert(1)"
+    contribution.save()
+    client.force_login(make_staff("Responsables éditoriaux"))
+    listing = client.get("/admin/practices/contribution/").content.decode()
+    email = contribution.contributor_email
+    assert f'<a href="mailto:{email}">{email}</a>' in listing
+    for url in (
+        f"/admin/practices/contribution/{contribution.pk}/change/",
+        f"/admin/practices/practice/{proposal.pk}/change/",
+    ):
+        page = client.get(url).content.decode()
+        assert f'<a href="mailto:{email}">' in page
+        assert '<a href="https://rennes.example/deliberation" target="_blank"' in page
+        assert 'href="javascript:' not in page
+
+
+def test_the_purge_date_is_read_only(client, proposal):
+    contribution = Contribution.objects.get(practice=proposal)
+    client.force_login(make_staff("Responsables éditoriaux"))
+    page = client.get(f"/admin/practices/contribution/{contribution.pk}/change/").content.decode()
+    assert "Données personnelles effacées le" in page
+    assert 'name="personal_data_purged_at' not in page

@@ -87,7 +87,7 @@ def test_editor_cannot_set_the_publication_date(client):
     assert practice.published_at is None
 
 
-def test_editor_can_edit_the_text_of_a_published_practice(client):
+def test_editor_edit_of_a_published_practice_waits_for_review(client):
     lever = make_lever()
     practice = make_practice(levers=[lever])
     client.force_login(make_staff(EDITORS))
@@ -96,7 +96,8 @@ def test_editor_can_edit_the_text_of_a_published_practice(client):
     )
     assert response.status_code == 302
     practice.refresh_from_db()
-    assert (practice.title, practice.status) == ("Corrigé", Practice.Status.PUBLISHED)
+    assert (practice.title, practice.status) != ("Corrigé", Practice.Status.PUBLISHED)
+    assert practice.revisions.get().data["title"] == "Corrigé"
 
 
 def test_publisher_can_publish_through_the_form(client):

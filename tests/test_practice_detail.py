@@ -175,8 +175,18 @@ def test_staff_preview_unpublished_practice_with_banner_and_noindex(client, edit
     response = client.get(practice.get_absolute_url())
     assert response.status_code == 200
     page = body(response)
-    assert "Brouillon — non publié" in page
+    assert BANNERS[state] in page
     assert '<meta name="robots" content="noindex">' in page
+
+
+# The banner says the real status, not « Brouillon » whatever the practice.
+BANNERS = {
+    "draft": "Brouillon — non publiée.",
+    "review": "En relecture — non publiée.",
+    "proposed": "Proposée (contribution à examiner) — non publiée.",
+    "archived": "Archivée (dépubliée) — non publiée.",
+    "scheduled": "Publication programmée le ",
+}
 
 
 @pytest.mark.parametrize("state", UNPUBLISHED)

@@ -17,7 +17,16 @@ from practices.models import Department, Practice
 from practices.proposal_forms import KEY_FIGURES_PREFIX, KeyFigureForm, ProposalForm
 from tests.factories import make_staff
 
-LIST_URLS = ["/pratiques/", "/pratiques/flux/", "/pratiques/export.csv", "/api/pratiques/"]
+LIST_URLS = [
+    "/pratiques/",
+    "/pratiques/flux/",
+    "/pratiques/export.csv",
+    "/api/pratiques/",
+    # The map and the statistics take the list's parameters.
+    "/carte/",
+    "/statistiques/",
+    "/statistiques/export.csv",
+]
 PARAMETERS = [
     "levier",
     "departement",

@@ -26,6 +26,10 @@ PAGES = [
     "/departements/2A/",
     "/fiches/",
     "/fiches/kit-departementaless-12-commande-publique-responsable/",
+    "/carte/",
+    "/carte/?levier=commerce-equitable",
+    "/statistiques/",
+    "/statistiques/?region=32",
 ]
 
 
@@ -44,7 +48,8 @@ class PageParser(HTMLParser):
         attrs = dict(attrs)
         if tag == "html":
             self.lang = attrs.get("lang")
-        elif tag == "title":
+        elif tag == "title" and not self.title:
+            # The document's title only: SVG shapes have <title>s of their own.
             self._in_title = True
         elif tag == "meta" and "name" in attrs:
             self.meta[attrs["name"]] = attrs.get("content", "")

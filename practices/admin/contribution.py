@@ -4,9 +4,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from procurement_portal.admin import (
-    EditorFormDefaults,
-)
+from procurement_portal.admin import EditorFormDefaults, link_list, mailto_link
 
 from .. import workflow
 from ..models import (
@@ -21,7 +19,7 @@ class ContributionAdmin(EditorFormDefaults, admin.ModelAdmin):
         "practice_title",
         "practice_status",
         "contributor_name",
-        "contributor_email",
+        "email_link",
         "contributor_role",
         "submitted_at",
     ]
@@ -34,7 +32,13 @@ class ContributionAdmin(EditorFormDefaults, admin.ModelAdmin):
     ]
     list_select_related = ["practice"]
     autocomplete_fields = ["practice"]
-    readonly_fields = ["submitted_at", "practice_link"]
+    readonly_fields = [
+        "submitted_at",
+        "practice_link",
+        "email_link",
+        "clickable_links",
+        "personal_data_purged_at",
+    ]
     date_hierarchy = "submitted_at"
     actions = ["accept_proposals"]
 
@@ -45,6 +49,14 @@ class ContributionAdmin(EditorFormDefaults, admin.ModelAdmin):
     @admin.display(description="statut", ordering="practice__status")
     def practice_status(self, obj):
         return obj.practice.get_status_display()
+
+    @admin.display(description="écrire au contributeur", ordering="contributor_email")
+    def email_link(self, obj):
+        return mailto_link(obj.contributor_email)
+
+    @admin.display(description="liens proposés (à vérifier avant usage)")
+    def clickable_links(self, obj):
+        return link_list(obj.links)
 
     @admin.display(description="fiche de la pratique")
     def practice_link(self, obj):

@@ -6,37 +6,49 @@ The workflow rules themselves are in practices.workflow.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
-from simple_history.admin import SimpleHistoryAdmin
 
 from procurement_portal.admin import (
     EditorFormDefaults,
     ExportForm,
     HistoryRevertsRelations,
+    link_list,
+    mailto_link,
     public_link,
 )
+from procurement_portal.admin_history import FrenchHistoryAdmin
 
 from .. import workflow
 from ..models import (
     KeyFigure,
     Practice,
     Recognition,
-    unique_practice_slug,
 )
 from ..resources import PracticeResource
+from ..review_queue import AuthorFilter, ScheduledFilter
+from ..revisions_admin import ReviewedChanges
+
+# Characters of a title shown in the practice list.
+TITLE_CHARS = 70
 
 
 class KeyFigureInline(EditorFormDefaults, admin.TabularInline):
+    add_another_text = "Ajouter un autre chiffre clé"
     model = KeyFigure
     extra = 0
     fields = ["label", "value", "unit", "period", "position"]
 
 
 class RecognitionInline(EditorFormDefaults, admin.TabularInline):
+    add_another_text = "Ajouter une autre distinction"
     model = Recognition
     extra = 0
 
@@ -79,7 +91,7 @@ class PracticeAdminForm(forms.ModelForm):
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if self.save_as_new:
-            return unique_practice_slug(slug, suffix="copie")
+            return workflow.fresh_slug(self.cleaned_data.get("title") or slug)
         return slug
 
     def clean(self):
@@ -110,7 +122,11 @@ class PracticeAdminForm(forms.ModelForm):
 
 @admin.register(Practice)
 class PracticeAdmin(
-    EditorFormDefaults, HistoryRevertsRelations, ImportExportModelAdmin, SimpleHistoryAdmin
+    ReviewedChanges,
+    EditorFormDefaults,
+    HistoryRevertsRelations,
+    ImportExportModelAdmin,
+    FrenchHistoryAdmin,
 ):
     form = PracticeAdminForm
     export_form_class = ExportForm
@@ -118,7 +134,7 @@ class PracticeAdmin(
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
     list_display = [
-        "title",
+        "short_title",
         "status_display",
         "department",
         "authority_name",
@@ -130,6 +146,8 @@ class PracticeAdmin(
     list_filter = [
         DeletedFilter,
         "status",
+        ScheduledFilter,
+        AuthorFilter,
         "levers",
         "authority_type",
         "department__region",
@@ -143,7 +161,8 @@ class PracticeAdmin(
     save_on_top = True
     inlines = [KeyFigureInline, RecognitionInline]
     readonly_fields = ["contribution_details", "created_at", "updated_at", "deleted_at"]
-    history_list_display = ["status"]
+    history_fields = ["status"]
+    markdown_fields = ["body"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         (
@@ -218,11 +237,14 @@ class PracticeAdmin(
     # change, save as new, and the history « revert » form, which skips save_related).
 
     def save_model(self, request, obj, form, change):
+        if self.keeps_as_revision(request, obj, form, change):
+            return  # An Éditeur's change to a published practice waits for review.
         obj._history_user = request.user  # as SimpleHistoryAdmin.save_model does
         obj.save(search_text=False)
 
     def response_change(self, request, obj):
-        obj.refresh_search_text()
+        if not getattr(request, "revision_submitted", False):
+            obj.refresh_search_text()
         return super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -262,6 +284,15 @@ class PracticeAdmin(
 
     # List columns -------------------------------------------------------------
 
+    @admin.display(description="titre", ordering="title")
+    def short_title(self, obj):
+        # Long titles would push the other columns off a 1280 px screen; the full
+        # title stays in the tooltip and on the change page.
+        short = Truncator(obj.title).chars(TITLE_CHARS)
+        if short == obj.title:
+            return obj.title
+        return format_html('<span title="{}">{}</span>', obj.title, short)
+
     @admin.display(description="statut", ordering="status")
     def status_display(self, obj):
         if obj.deleted_at is not None:
@@ -287,9 +318,9 @@ class PracticeAdmin(
             return "—"
         rows = [
             ("Nom", contribution.contributor_name or "—"),
-            ("Courriel", contribution.contributor_email or "—"),
+            ("Courriel", mailto_link(contribution.contributor_email)),
             ("Fonction", contribution.contributor_role or "—"),
-            ("Liens proposés", contribution.links or "—"),
+            ("Liens proposés", link_list(contribution.links)),
             ("Proposée le", f"{timezone.localtime(contribution.submitted_at):%d/%m/%Y %H:%M}"),
         ]
         return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows))
@@ -332,16 +363,50 @@ class PracticeAdmin(
     @admin.action(description="Dupliquer comme nouveaux brouillons", permissions=["add"])
     def duplicate_selected(self, request, queryset):
         copies = [workflow.duplicate_as_draft(p, request.user) for p in queryset]
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:practices_practice_change", args=[c.pk]), c.title) for c in copies),
+        )
         self.message_user(
             request,
-            f"{len(copies)} brouillon(s) créé(s) : " + ", ".join(c.title for c in copies),
+            format_html("{} brouillon(s) créé(s) : {}", len(copies), links),
             messages.SUCCESS,
         )
+
+    def get_urls(self):
+        copy = self.admin_site.admin_view(self.copy_view)
+        return [
+            path("<path:object_id>/copie/", copy, name="practices_practice_copy"),
+            *super().get_urls(),
+        ]
+
+    def copy_view(self, request, object_id):
+        """« Créer une copie en brouillon » on the change page (POST only)."""
+        practice = self.get_object(request, object_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if practice is None or not self.has_add_permission(request):
+            raise PermissionDenied
+        copy = workflow.duplicate_as_draft(practice, request.user)
+        url = reverse("admin:practices_practice_change", args=[copy.pk])
+        self.message_user(
+            request,
+            format_html(
+                'Copie en brouillon créée : <a href="{}">{}</a>. La pratique d\'origine est '
+                "inchangée.",
+                url,
+                copy.title,
+            ),
+            messages.SUCCESS,
+        )
+        return redirect(url)
 
     @admin.action(
         description="Mettre à la corbeille les pratiques sélectionnées", permissions=["delete"]
     )
     def trash_selected(self, request, queryset):
+        queryset = self.without_open_revisions(request, queryset)
         self.delete_queryset(request, queryset)
         self.message_user(
             request,
@@ -359,14 +424,18 @@ class PracticeAdmin(
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(EditorFormDefaults, SimpleHistoryAdmin):
+class KeyFigureAdmin(EditorFormDefaults, FrenchHistoryAdmin):
     """Figures are edited inside their practice; this list is for finding them across all."""
 
-    list_display = ["label", "display_value", "unit", "period", "practice"]
+    list_display = ["label", "french_value", "unit", "period", "practice"]
     list_filter = ["unit"]
     search_fields = ["label", "practice__title"]
     autocomplete_fields = ["practice"]
     list_select_related = ["practice"]
+
+    @admin.display(description="valeur", ordering="value")
+    def french_value(self, obj):
+        return obj.display_value
 
 
 @admin.register(Recognition)

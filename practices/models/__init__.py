@@ -41,3 +41,7 @@ __all__ = [
     "unique_practice_slug",
     "with_counts",
 ]
+
+# Pending revisions of published practices live in their own module (practices/revisions.py);
+# importing them here registers their model with the app.
+from ..revisions import PracticeRevision  # noqa: F401

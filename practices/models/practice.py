@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from levers.models import POSITION_HELP, Fiche, Lever
 from procurement_portal.invalidation import PublicContentManager, PublicContentQuerySet
 
+from ..numbers import format_french_decimal
 from ..search_text import build_search_text, refresh_search_text
 from ..text import fold
 from .reference import Department, Partner, Sector
@@ -122,7 +123,8 @@ class Practice(models.Model):
         "identifiant d'adresse",
         max_length=200,
         unique=True,
-        help_text="Partie de l'adresse web (/pratiques/<identifiant>/). Ne plus la changer une "
+        help_text="Fin de l'adresse web : minuscules, chiffres et tirets, ex. "
+        "/pratiques/pas-de-calais-marche-insertion-colleges/. Ne plus la changer une "
         "fois publiée : des liens y mènent.",
     )
     summary = models.TextField(
@@ -341,7 +343,7 @@ class KeyFigure(models.Model):
         max_digits=14,
         decimal_places=2,
         validators=[MinValueValidator(0)],
-        help_text="Nombre seul, sans unité ni espace.",
+        help_text="Nombre seul, sans unité, écrit à la française : 913, 12,5 ou 350 000,50.",
     )
     unit = models.CharField(
         "unité", max_length=40, blank=True, help_text="Ex. « € », « % », « collèges »."
@@ -372,12 +374,7 @@ class KeyFigure(models.Model):
 
     @property
     def display_value(self):
-        value = self.value.normalize() if self.value is not None else ""
-        if value == "":
-            return ""
-        if value == value.to_integral():
-            return f"{int(value):,}".replace(",", "\u202f")
-        return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+        return format_french_decimal(self.value)
 
 
 class Recognition(models.Model):

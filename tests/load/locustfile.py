@@ -74,6 +74,12 @@ class Visitor(HttpUser):
         self.client.get(f"/leviers/{random.choice(LEVERS)}/", name="/leviers/<slug>/")
 
     @task(1)
+    def landscape(self):
+        page = random.choice(["/carte/", "/statistiques/"])
+        params = {"levier": random.choice(LEVERS)} if random.random() < 0.5 else {}
+        self.client.get(page, params=params, name=page)
+
+    @task(1)
     def department(self):
         self.client.get(
             f"/departements/{random.choice(DEPARTMENTS)}/", name="/departements/<code>/"
