@@ -2,7 +2,11 @@
 
 The query parameters are a public contract (shared in emails and documents):
 levier, departement, region, secteur, type_collectivite, preuve, annee, q, tri, page.
-A bad value never causes a server error: it is reported by the form and ignored.
+A bad value never causes a server error: it is reported by the form and ignored
+(control characters through procurement_portal.forms, the one rule). The choices of
+levers, sectors, regions and departments are validated and labelled from one query,
+kept until content changes (page_cache.cached_for_content). Facet counts, the number
+of results and a search's ranked page are practices.facets.FacetedResults.
 """
 
 import functools

@@ -11,6 +11,7 @@ from django.utils import timezone
 from levers.models import Fiche, Lever
 from practices.models import KeyFigure, Partner, Practice, Sector
 from procurement_portal.content_version import ContentVersion
+from procurement_portal.page_cache import cache_key
 from tests.factories import make_lever, make_practice, practice_admin_form_data
 
 PUBLIC_PAGES = ["/", "/pratiques/", "/pratiques/?levier=marches-reserves", "/leviers/"]
@@ -377,14 +378,24 @@ def test_staff_never_get_a_cached_page(client, staff_client, practice):
     assert "public" not in response.get("Cache-Control", "")
 
 
-def test_pages_with_a_csrf_token_are_never_cached(client, content):
+def cached_page(client, url):
+    """The page the cache holds for this address (None if it holds none)."""
     from django.core.cache import cache
+    from django.test import RequestFactory
 
+    request = RequestFactory().get(url)  # the test client's host and scheme
+    return cache.get(cache_key(request, *ContentVersion.objects.current()))
+
+
+def test_pages_with_a_csrf_token_are_never_cached(client, content):
     first = client.get("/proposer/")
     assert first.status_code == 200
     assert "csrfmiddlewaretoken" in first.content.decode()
     assert "public" not in first.get("Cache-Control", "")
-    assert cache.size_in_bytes == 0, "nothing stored"
+    assert cached_page(client, "/proposer/") is None
+    # Whereas a page without a form is there, under the key looked up above.
+    client.get("/leviers/")
+    assert cached_page(client, "/leviers/") is not None
 
 
 def test_nothing_is_cached_when_the_page_cache_is_off(client, practice, settings):
