@@ -1,10 +1,10 @@
-"""Uploaded fiche PDFs: checked by what they contain, not by what they are called."""
+"""Uploaded fiche PDFs: checked by what they contain (procurement_portal.uploads)."""
 
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 
-PDF_MAX_BYTES = 20 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
+from procurement_portal.uploads import MAX_UPLOAD_BYTES, check_upload
+
+PDF_MAX_BYTES = MAX_UPLOAD_BYTES
 
 
 def validate_pdf(upload):
@@ -12,28 +12,10 @@ def validate_pdf(upload):
     if getattr(upload, "_committed", False):
         # Already stored (checked when it was uploaded); don't reopen it on every save.
         return
-    size = getattr(upload, "size", None)
-    if size is not None and size > PDF_MAX_BYTES:
-        raise ValidationError(
-            "Ce fichier pèse %(size)s : le PDF d'une fiche ne peut dépasser 20 Mo. "
-            "Réduisez-le (export « taille réduite ») puis déposez-le à nouveau.",
-            code="pdf_too_large",
-            params={"size": filesizeformat(size)},
-        )
-    if not str(upload.name).lower().endswith(".pdf"):
+    if not str(upload.name).lower().endswith(".pdf") and getattr(upload, "size", 0) <= (
+        MAX_UPLOAD_BYTES
+    ):
         raise ValidationError(
             "Le nom du fichier doit se terminer par « .pdf ».", code="pdf_bad_extension"
         )
-    position = upload.tell() if hasattr(upload, "tell") else None
-    try:
-        upload.seek(0)
-        head = upload.read(len(PDF_MAGIC))
-    finally:
-        if position is not None:
-            upload.seek(position)
-    if head != PDF_MAGIC:
-        raise ValidationError(
-            "Ce fichier n'est pas un vrai PDF, même si son nom se termine par « .pdf ». "
-            "Enregistrez le document au format PDF depuis votre logiciel, puis déposez-le.",
-            code="pdf_not_pdf",
-        )
+    check_upload(upload, {"PDF"}, what="le PDF d'une fiche")

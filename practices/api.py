@@ -10,7 +10,7 @@ from functools import wraps
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -21,7 +21,7 @@ from procurement_portal.links import absolute_url
 from procurement_portal.page_cache import query_parameters
 
 from .filters import PracticeFilter
-from .models import Department, Practice, with_counts
+from .models import EVIDENCE_EXPLANATIONS, Department, Practice, with_counts
 from .openapi import LICENCE, openapi_document
 
 PAGE_SIZE = 20
@@ -109,6 +109,11 @@ def practice_data(practice, request, detail=False):
             }
             for figure in practice.key_figures.all()
         ],
+        "niveau_de_preuve": {
+            "code": practice.evidence_level,
+            "libelle": practice.get_evidence_level_display(),
+            "explication": EVIDENCE_EXPLANATIONS.get(practice.evidence_level, ""),
+        },
         "annee_debut": practice.start_year,
         "annee_fin": practice.end_year,
         "publiee_le": _iso(practice.published_at),
@@ -128,6 +133,20 @@ def practice_data(practice, request, detail=False):
     }
     if detail:
         data["description"] = practice.body
+        data["conditions_de_reussite"] = practice.success_conditions
+        data["points_de_vigilance"] = practice.watch_points
+        data["moyens"] = practice.means
+        data["documents"] = [
+            {
+                "titre": document.title,
+                "type": document.kind,
+                "type_libelle": document.get_kind_display(),
+                "format": document.format_label,
+                "taille_octets": document.size,
+                "url": absolute_url(request, document.url),
+            }
+            for document in practice.documents.all()
+        ]
     return data
 
 
@@ -208,6 +227,7 @@ def practice_detail(request, slug):
         practice = api_practices().filter(slug=slug).first()
     if practice is None:
         return json_error(404, "Aucune pratique publiée ne porte cet identifiant.")
+    prefetch_related_objects([practice], "documents")
     return json_response(practice_data(practice, request, detail=True))
 
 

@@ -21,7 +21,6 @@ from django.db import connections, models
 from django.db.models import Count, F, Value
 from django.db.models.functions import Cast, RowNumber
 
-from .models import Practice
 from .search import RELEVANCE_ORDER, relevance
 
 # The facets with counts, in display order, and how a chip or a feed title names them.
@@ -31,6 +30,7 @@ FACETS = {
     "region": "Région",
     "departement": "Département",
     "secteur": "Secteur",
+    "preuve": "Niveau de preuve",
 }
 # Facets counted on the practice row itself (parameter: column), and on a through table.
 ROW_FACETS = {
@@ -107,15 +107,21 @@ class FacetedResults:
             .values_list("branch", "department", "department__region", "authority_type", "n")
             for excluded, branch in self._row_groups.items()
         ]
+        # The evidence level: a few values on the row, one small GROUP BY of its own.
+        branches.append(
+            self._base("preuve")
+            .annotate(branch=Value("preuve"), key=F("evidence_level"), a=Value(""), b=Value(""))
+            .values("branch", "key", "a", "b")
+            .annotate(n=Count("pk"))
+            .values_list("branch", "key", "a", "b", "n")
+        )
         for name, relation in M2M_FACETS.items():
-            field = Practice._meta.get_field(relation)
-            through = field.remote_field.through
-            target = f"{field.m2m_reverse_field_name()}_id"
+            # Joined to the through table and grouped on its key (no DISTINCT: the filters
+            # on a relation are IN subqueries, so each practice is one row before the join).
             branches.append(
-                through.objects.filter(
-                    **{f"{field.m2m_field_name()}__in": self._base(name).values("pk")}
-                )
-                .annotate(branch=Value(name), key=_text(target), a=Value(""), b=Value(""))
+                self._base(name)
+                .filter(**{f"{relation}__isnull": False})
+                .annotate(branch=Value(name), key=_text(relation), a=Value(""), b=Value(""))
                 .values("branch", "key", "a", "b")
                 .annotate(n=Count("pk"))
                 .values_list("branch", "key", "a", "b", "n")
@@ -149,6 +155,8 @@ class FacetedResults:
             branch, n = row[0], row[4]
             if branch == "page":
                 ranked.append((n, int(row[1])))
+            elif branch == "preuve":
+                counts[branch][row[1]] = n
             elif branch in M2M_FACETS:
                 slug = slugs[branch].get(row[1])
                 if slug is not None:

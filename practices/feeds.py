@@ -10,13 +10,12 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .facets import FACETS
+from .describe import SEPARATOR, describe_filters, with_site_name
 from .filters import PracticeFilter
-from .models import Practice
 from .open_data import published_filterset
 
 FEED_SIZE = 50
-TITLE = "Nouvelles pratiques de commande publique responsable"
+TITLE = "Nouvelles pratiques"
 
 
 @dataclass
@@ -24,26 +23,6 @@ class FeedQuery:
     filterset: PracticeFilter
     query: str
     url: str
-
-
-def describe(filterset):
-    """« levier : SPASER ; département : Ille-et-Vilaine (35) », from the valid filters."""
-    data = getattr(filterset.form, "cleaned_data", None) or {}
-    parts = []
-    if filterset.search_query():
-        parts.append(f"recherche « {filterset.search_query()} »")
-    kinds = dict(Practice.AuthorityType.choices)
-    for name, noun in FACETS.items():
-        value = data.get(name)
-        if value is None or value == "" or value == []:
-            continue
-        values = value if isinstance(value, list | tuple) or hasattr(value, "model") else [value]
-        names = [kinds.get(v, v) if isinstance(v, str) else str(v) for v in values]
-        if names:
-            parts.append(f"{noun.lower()} : {', '.join(names)}")
-    if data.get("annee") is not None:
-        parts.append(f"année : {int(data['annee'])}")
-    return " ; ".join(parts)
 
 
 class PlainTextAtomFeed(Atom1Feed):
@@ -75,8 +54,10 @@ class PracticeFeed(Feed):
         return request.practice_feed
 
     def title(self, obj):
-        description = describe(obj.filterset) if obj.filterset.is_bound else ""
-        return f"{TITLE} ({description})" if description else TITLE
+        """« Nouvelles pratiques – SPASER, Bretagne – Commande publique responsable »."""
+        active = obj.filterset.active_filters() if obj.filterset.is_bound else []
+        criteria = describe_filters(active)
+        return with_site_name(f"{TITLE}{SEPARATOR}{criteria}" if criteria else TITLE)
 
     def subtitle(self, obj):
         return (
@@ -120,4 +101,6 @@ class PracticeFeed(Feed):
         return item.authority_name
 
     def item_categories(self, item):
-        return [lever.name for lever in item.levers.all()]
+        return [lever.name for lever in item.levers.all()] + [
+            f"Niveau de preuve : {item.get_evidence_level_display()}"
+        ]

@@ -1,8 +1,12 @@
 """The practice filters: one FilterSet for the list page, the feed, the API and the CSV export.
 
 The query parameters are a public contract (shared in emails and documents):
-levier, departement, region, secteur, type_collectivite, annee, q, tri, page.
-A bad value never causes a server error: it is reported by the form and ignored.
+levier, departement, region, secteur, type_collectivite, preuve, annee, q, tri, page.
+A bad value never causes a server error: it is reported by the form and ignored
+(control characters through procurement_portal.forms, the one rule). The choices of
+levers, sectors, regions and departments are validated and labelled from one query,
+kept until content changes (page_cache.cached_for_content). Facet counts, the number
+of results and a search's ranked page are practices.facets.FacetedResults.
 """
 
 import functools
@@ -18,8 +22,9 @@ from levers.models import Lever
 from procurement_portal.forms import without_control_characters
 from procurement_portal.page_cache import cached_for_content
 
+from .describe import ActiveFilter, search_label
 from .facets import FACETS
-from .models import FIRST_YEAR, LAST_YEAR, Department, Practice, Region, Sector
+from .models import FIRST_YEAR, LAST_YEAR, Department, EvidenceLevel, Practice, Region, Sector
 from .search import load_synonyms, order_by_relevance, search_practices
 
 QUERY_MAX_LENGTH = 200
@@ -194,6 +199,12 @@ class PracticeFilter(django_filters.FilterSet):
         choices=Practice.AuthorityType.choices,
         distinct=False,
     )
+    preuve = django_filters.MultipleChoiceFilter(
+        label="Niveau de preuve",
+        field_name="evidence_level",
+        choices=EvidenceLevel.choices,
+        distinct=False,
+    )
     annee = django_filters.NumberFilter(
         label="Année",
         method="filter_year",
@@ -356,6 +367,7 @@ class PracticeFilter(django_filters.FilterSet):
             for facet, rows_ in ordered.items()
         }
         labels["type_collectivite"] = list(Practice.AuthorityType.choices)
+        labels["preuve"] = list(EvidenceLevel.choices)
         return labels
 
     def choice_slugs(self):
@@ -366,19 +378,20 @@ class PracticeFilter(django_filters.FilterSet):
         return slugs
 
     def active_filters(self):
-        """[(parameter, value, label)] of the valid filters in use, for removable chips."""
+        """[ActiveFilter] of the valid filters in use: the chips, titles and feed title
+        (their wording lives in practices/describe.py)."""
         data = self._cleaned()
         active = []
         query = self.search_query()
         if query:
-            active.append(("q", data.get("q"), f"« {query} »"))
+            active.append(ActiveFilter("q", data.get("q"), search_label(query)))
         labels = self.choice_labels()
-        for name, noun in FACETS.items():
+        for name in FACETS:
             chosen = self.selected(name)
             for value, label in labels[name]:
                 if value in chosen:
-                    active.append((name, value, f"{noun} : {label}"))
+                    active.append(ActiveFilter(name, value, label))
         if data.get("annee") is not None:
             year = int(data["annee"])
-            active.append(("annee", self.data.get("annee"), f"Année : {year}"))
+            active.append(ActiveFilter("annee", self.data.get("annee"), str(year)))
         return active

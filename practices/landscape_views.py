@@ -18,7 +18,7 @@ def _filters_context(filterset, query):
     return {
         "form": filterset.form,
         "has_errors": bool(filterset.errors),
-        "filters": [label for _, _, label in filterset.active_filters()],
+        "filters": [criterion.chip_label for criterion in filterset.active_filters()],
         "query": query.urlencode(),
     }
 

@@ -67,6 +67,12 @@ FILTER_PARAMETERS = [
         "Type de collectivité : region, departement, intercommunalite, commune, autre.",
         "departement",
     ),
+    _repeatable(
+        "preuve",
+        "Niveau de preuve : declaratif (résultats rapportés par la collectivité), chiffre "
+        "(indicateurs suivis) ou evalue (évaluation formelle).",
+        "chiffre",
+    ),
     {
         "name": "annee",
         "in": "query",
@@ -111,6 +117,7 @@ PRACTICE = {
         "publiee_le",
         "modifiee_le",
         "fiche_source",
+        "niveau_de_preuve",
     ],
     "properties": {
         "slug": _string("Identifiant stable de la pratique."),
@@ -146,6 +153,17 @@ PRACTICE = {
                 },
             },
         },
+        "niveau_de_preuve": {
+            "type": "object",
+            "description": "Niveau de preuve des résultats : declaratif (rapportés par la "
+            "collectivité), chiffre (indicateurs suivis), evalue (évaluation formelle).",
+            "required": ["code", "libelle", "explication"],
+            "properties": {
+                "code": _string(enum=["declaratif", "chiffre", "evalue"]),
+                "libelle": _string(),
+                "explication": _string(),
+            },
+        },
         "annee_debut": {"type": "integer"},
         "annee_fin": {"type": "integer", "nullable": True},
         "publiee_le": _string(format="date-time"),
@@ -167,8 +185,41 @@ PRACTICE = {
 }
 
 PRACTICE_DETAIL = deepcopy(PRACTICE)
-PRACTICE_DETAIL["required"].append("description")
-PRACTICE_DETAIL["properties"]["description"] = _string("Description détaillée, en Markdown.")
+PRACTICE_DETAIL["required"] += [
+    "description",
+    "conditions_de_reussite",
+    "points_de_vigilance",
+    "moyens",
+    "documents",
+]
+PRACTICE_DETAIL["properties"].update(
+    {
+        "description": _string("Description détaillée, en Markdown."),
+        "conditions_de_reussite": _string(
+            "Ce qui a fait fonctionner la pratique, en Markdown (vide si non renseigné)."
+        ),
+        "points_de_vigilance": _string(
+            "Difficultés rencontrées, ce qui n'a pas marché, en Markdown (vide si non renseigné)."
+        ),
+        "moyens": _string("Moyens mobilisés (équipe, budget, rôle des partenaires), en Markdown."),
+        "documents": {
+            "type": "array",
+            "description": "Documents joints : cahier des charges, clause type, délibération…",
+            "items": {
+                "type": "object",
+                "required": ["titre", "type", "type_libelle", "format", "taille_octets", "url"],
+                "properties": {
+                    "titre": _string(),
+                    "type": _string("Nature du document."),
+                    "type_libelle": _string(),
+                    "format": _string(enum=["PDF", "ODT", "ODS", "DOCX", "XLSX"]),
+                    "taille_octets": {"type": "integer"},
+                    "url": _string(format="uri"),
+                },
+            },
+        },
+    }
+)
 
 ERROR = {
     "type": "object",

@@ -240,6 +240,16 @@ class PracticeResource(resources.ModelResource):
     published_at = fields.Field(
         attribute="published_at", column_name="publiee_le", widget=LocalDateTimeWidget()
     )
+    success_conditions = fields.Field(
+        attribute="success_conditions", column_name="conditions_de_reussite"
+    )
+    watch_points = fields.Field(attribute="watch_points", column_name="points_de_vigilance")
+    means = fields.Field(attribute="means", column_name="moyens")
+    evidence_level = fields.Field(
+        attribute="evidence_level",
+        column_name="niveau_de_preuve",
+        widget=ChoiceWidget(Practice.EvidenceLevel.choices, "Niveau de preuve"),
+    )
     key_figures = KeyFiguresField()
 
     class Meta:
@@ -250,6 +260,10 @@ class PracticeResource(resources.ModelResource):
             "title",
             "summary",
             "body",
+            "success_conditions",
+            "watch_points",
+            "means",
+            "evidence_level",
             "authority_type",
             "authority_name",
             "department",
@@ -319,6 +333,9 @@ class PracticeResource(resources.ModelResource):
             errors.setdefault("levers", []).append("Indiquez au moins un levier (slug).")
         if not instance.status:
             instance.status = old_status or Practice.Status.DRAFT
+        if not instance.evidence_level:
+            # An empty cell: the default level rather than an error.
+            instance.evidence_level = Practice.EvidenceLevel.DECLARED
         instance.published_at = Practice.publication_date(
             instance.status, instance.published_at, first_published=old_date
         )

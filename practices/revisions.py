@@ -299,7 +299,7 @@ def approve(revision, user):
             item.save()
     # Nothing a revision carries is a publication field, so this guard finds nothing to
     # put back; it is here so that every save on someone's behalf goes through it.
-    # TODO(issue 19): workflow.enforce_publication_rights(user, practice) once in main.
+    workflow.enforce_publication_rights(user, practice)
     author = revision.author
     practice._history_user = author
     practice._change_reason = f"Modification proposée par {author or 'un compte supprimé'}"[:100]

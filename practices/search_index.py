@@ -85,7 +85,7 @@ def practice_texts(practice, include_relations=True, related=None):
     levers = list(related.get("levers", ()))
     places += [lever.name for lever in levers]
     places += [basis.code for lever in levers for basis in lever.legal_bases.all()]
-    rest = [practice.body]
+    rest = [practice.body, practice.success_conditions, practice.watch_points, practice.means]
     rest += [sector.name for sector in related.get("sectors", ())]
     rest += [partner.name for partner in related.get("partners", ())]
     rest += [figure.label for figure in related.get("figures", ())]

@@ -20,6 +20,11 @@ class StaticSitemap(Sitemap):
             "levers:fiche_list",
             "practices:propose",
             "practices:open_data",
+            "practices:contact",
+            "practices:site_map",
+            "practices:accessibilite",
+            "practices:mentions_legales",
+            "practices:donnees_personnelles",
         ]
 
     def location(self, item):

@@ -4,7 +4,16 @@ from django.views.generic import TemplateView
 
 from procurement_portal.page_cache import query_parameters
 
-from . import contribute, exports, landscape_views, views
+from . import (
+    compare,
+    contact,
+    contribute,
+    exports,
+    landscape_views,
+    pages,
+    suggestions,
+    views,
+)
 from .feeds import PracticeFeed
 from .filters import PracticeFilter
 
@@ -20,7 +29,16 @@ urlpatterns = [
         name="feed",
     ),
     path("pratiques/export.csv", exports.export_csv, name="export_csv"),
+    path("pratiques/comparer/", query_parameters("pratique")(compare.compare), name="compare"),
     path("pratiques/<slug:slug>/", views.practice_detail, name="detail"),
+    path("pratiques/<slug:slug>/contacter/", contact.contact, name="contact"),
+    path(
+        "pratiques/<slug:slug>/contacter/merci/",
+        query_parameters("transmis")(contact.contact_done),
+        name="contact_done",
+    ),
+    path("pratiques/<slug:slug>/suggerer/", suggestions.suggest, name="suggest"),
+    path("pratiques/<slug:slug>/suggerer/merci/", suggestions.suggest_done, name="suggest_done"),
     path("departements/", views.department_list, name="department_list"),
     # INSEE codes only (01, 2A, 976): anything else is a 404 before any query.
     re_path(
@@ -38,4 +56,11 @@ urlpatterns = [
         require_safe(TemplateView.as_view(template_name="pages/donnees.html")),
         name="open_data",
     ),
+    # The pages every French public-sector site must have (footer of every page).
+    path("accessibilite/", pages.accessibility, name="accessibilite"),
+    path("mentions-legales/", pages.legal_notices, name="mentions_legales"),
+    path("donnees-personnelles/", pages.personal_data, name="donnees_personnelles"),
+    path("plan-du-site/", pages.site_map, name="site_map"),
+    path("contact/", pages.contact, name="contact"),
+    path("contact/merci/", pages.contact_done, name="contact_done"),
 ]

@@ -1,8 +1,8 @@
 """Public pages: home, practice list and detail, departments, robots.txt."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.db.models import Case, Prefetch, Value, When, prefetch_related_objects
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -11,6 +11,8 @@ from levers.models import LegalBasis, Lever
 from procurement_portal.page_cache import query_parameters
 
 from . import revisions
+from .contact import contact_route
+from .describe import describe_results
 from .facets import FacetedResults
 from .filters import PracticeFilter
 from .landscape import department_map
@@ -22,7 +24,7 @@ PAGE_SIZE = 12
 # Practices shown on a department's page; the list page has them all.
 LATEST_PRACTICES = 12
 # Parameters that may be repeated; a chip removes one value, not the whole parameter.
-MULTI_VALUED = {"levier", "departement", "secteur", "type_collectivite"}
+MULTI_VALUED = {"levier", "departement", "secteur", "type_collectivite", "preuve"}
 
 
 class CountedPaginator(Paginator):
@@ -52,16 +54,36 @@ def home(request):
 
 def _chip_links(request, active):
     chips = []
-    for name, value, label in active:
+    for criterion in active:
         params = request.GET.copy()
         params.pop("page", None)
-        if name in MULTI_VALUED:
-            params.setlist(name, [v for v in params.getlist(name) if v != value])
+        if criterion.param in MULTI_VALUED:
+            params.setlist(
+                criterion.param,
+                [v for v in params.getlist(criterion.param) if v != criterion.value],
+            )
         else:
-            params.pop(name, None)
+            params.pop(criterion.param, None)
         query = params.urlencode()
-        chips.append({"label": label, "url": f"?{query}" if query else request.path})
+        chips.append({"label": criterion.chip_label, "url": f"?{query}" if query else request.path})
     return chips
+
+
+def canonical_query(params, filterset):
+    """The list's query string without empty values, the default sort or page 1.
+
+    `?q=&annee=&tri=recent&levier=spaser` and `?levier=spaser` are the same page: search
+    engines and shared links get the short one.
+    """
+    default_sort = "pertinence" if filterset.is_bound and filterset.search_query() else "recent"
+    kept = QueryDict(mutable=True)
+    for name, values in params.lists():
+        values = [value for value in values if value.strip()]
+        if (name == "tri" and values == [default_sort]) or (name == "page" and values == ["1"]):
+            continue
+        if values:
+            kept.setlist(name, values)
+    return kept.urlencode()
 
 
 @require_safe
@@ -76,13 +98,26 @@ def practice_list(request):
     )
     page_obj = paginator.get_page(request.GET.get("page"))
     active = filterset.active_filters() if filterset.is_bound else []
-    feed_query = request.GET.copy()
+    feed_query = QueryDict(canonical_query(request.GET, filterset), mutable=True)
     feed_query.pop("page", None)
     query = filterset.search_query() if filterset.is_bound else ""
+    # The page actually shown: ?page=99 of 3 pages shows the third.
+    canonical = feed_query.copy()
+    if page_obj.number > 1:
+        canonical["page"] = str(page_obj.number)
+    canonical = canonical.urlencode()
+    facets = faceted.facets()
+    chosen_departments = [choice for choice in facets["departement"] if choice["selected"]]
     context = {
         "filter": filterset,
         "form": filterset.form,
-        "facets": faceted.facets(),
+        "facets": facets,
+        # The département select shows one; a shared link's others stay as checkboxes.
+        "first_department": chosen_departments[0]["value"] if chosen_departments else "",
+        "more_departments": chosen_departments[1:],
+        "sector_chosen": any(choice["selected"] for choice in facets["secteur"]),
+        "active_count": sum(criterion.param != "q" for criterion in active),
+        "canonical_query": canonical,
         "page_obj": page_obj,
         "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
         "practices": page_obj.object_list,
@@ -92,6 +127,8 @@ def practice_list(request):
         "sort": filterset.sort_key() if filterset.is_bound else "recent",
         "sorts": PracticeFilter.SORTS,
         "chips": _chip_links(request, active),
+        # « 1 pratique – Clauses sociales, Hauts-de-France »: the <title> and the <h1>.
+        "description": describe_results(paginator.count, active) if active else "",
         "feed_query": feed_query.urlencode(),
         "has_errors": bool(filterset.is_bound and filterset.errors),
     }
@@ -111,9 +148,42 @@ def _suggestion(request, filterset, query, count):
     return {"query": corrected, "url": f"?{params.urlencode()}"}
 
 
+RELATED_MAX = 6
+
+
+def related_practices(practice):
+    """« Pratiques proches », in one query: practices sharing a lever, the closest first —
+    same department, then same region, then a shared sector, then the lever alone;
+    newest first within each rank; at most RELATED_MAX."""
+    levers = Practice.levers.through.objects
+    sectors = Practice.sectors.through.objects
+    # Subqueries rather than joins: no DISTINCT over whole rows.
+    same_lever = levers.filter(
+        lever__in=levers.filter(practice=practice.pk).values("lever")
+    ).values("practice")
+    same_sector = sectors.filter(
+        sector__in=sectors.filter(practice=practice.pk).values("sector")
+    ).values("practice")
+    return list(
+        Practice.objects.published()
+        .exclude(pk=practice.pk)
+        .filter(pk__in=same_lever)
+        .annotate(
+            closeness=Case(
+                When(department=practice.department_id, then=Value(0)),
+                When(department__region=practice.department.region_id, then=Value(1)),
+                When(pk__in=same_sector, then=Value(2)),
+                default=Value(3),
+            )
+        )
+        .select_related("department__region")
+        .order_by("closeness", "-published_at", "-pk")[:RELATED_MAX]
+    )
+
+
 @require_safe
 def practice_detail(request, slug):
-    """Eight queries whatever the practice (the page cache lookup makes nine)."""
+    """Nine queries whatever the practice (the page cache lookup makes ten): documents add one."""
     # The visibility check is the query itself: for visitors an unpublished slug costs
     # what an unknown one does (one query, nothing loaded), so timing reveals nothing.
     # request.user is read only then: reading it marks the response as varying on the
@@ -127,23 +197,7 @@ def practice_detail(request, slug):
         raise Http404("Pratique introuvable.")
     preview = not practice.is_public
     prefetch_related_objects([practice], "key_figures", "recognitions")
-    through = Practice.levers.through.objects
-    related = list(
-        Practice.objects.published()
-        .exclude(pk=practice.pk)
-        # A subquery rather than a join: no DISTINCT, so PostgreSQL walks the newest
-        # practices and stops at four (a join + DISTINCT sorted thousands of rows).
-        .filter(
-            Q(
-                pk__in=through.filter(
-                    lever__in=through.filter(practice=practice.pk).values("lever")
-                ).values("practice")
-            )
-            | Q(department=practice.department_id)
-        )
-        .select_related("department__region")
-        .order_by("-published_at", "-pk")[:4]
-    )
+    related = related_practices(practice)
     # The levers of the practice and of its related cards together, in one query.
     prefetch_related_objects(
         [practice, *related],
@@ -154,7 +208,7 @@ def practice_detail(request, slug):
             ),
         ),
     )
-    prefetch_related_objects([practice], "sectors", "partners")
+    prefetch_related_objects([practice], "sectors", "partners", "documents")
     revision = None
     if request.GET.get("revision") and request.user.has_perm("practices.view_practice"):
         # Staff preview a pending revision at the public address (noindex, banner).
@@ -162,7 +216,14 @@ def practice_detail(request, slug):
     if revision is not None:
         preview = True
         revisions.show_in_preview(practice, revision)
-    context = {"practice": practice, "preview": preview, "related": related, "revision": revision}
+    context = {
+        "practice": practice,
+        "preview": preview,
+        "related": related,
+        "revision": revision,
+        "can_contact": not preview and contact_route(practice) is not None,
+        "share_url": request.build_absolute_uri(practice.get_absolute_url()),
+    }
     return render(request, "practices/practice_detail.html", context)
 
 

@@ -3,7 +3,8 @@
 proposed → draft → review → published → archived. Publishing, unpublishing and
 setting a publication date need the permission practices.publish_practice
 (group « Responsables éditoriaux »); the check is made here, on the server,
-whatever the form or action that asks for it.
+whatever the form or action that asks for it. The first-publication date rule is
+Practice.publication_date() (practices.models.practice).
 """
 
 from django.core.exceptions import ValidationError

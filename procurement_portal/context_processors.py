@@ -1,5 +1,6 @@
+SITE_NAME = "Commande publique responsable"
+SITE_TAGLINE = "Pratiques des collectivités pour l'économie sociale et solidaire"
+
+
 def site(request):
-    return {
-        "site_name": "Commande publique responsable",
-        "site_tagline": "Pratiques des collectivités pour l'économie sociale et solidaire",
-    }
+    return {"site_name": SITE_NAME, "site_tagline": SITE_TAGLINE}

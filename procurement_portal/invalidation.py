@@ -51,10 +51,12 @@ PUBLIC_MODELS = (
     "practices.Recognition",
     # Search results change with them (practices.search).
     "practices.Synonym",
+    "practices.Document",
+    "practices.LegalText",
 )
 # Public pages show these only with their practice, and a practice only once published.
 PRACTICE = "practices.Practice"
-SHOWN_WITH_THEIR_PRACTICE = ("practices.KeyFigure", "practices.Recognition")
+SHOWN_WITH_THEIR_PRACTICE = ("practices.KeyFigure", "practices.Recognition", "practices.Document")
 PUBLIC_RELATIONS = (
     ("practices.Practice", "levers"),
     ("practices.Practice", "sectors"),

@@ -483,3 +483,30 @@ PORTAL_ALERTS_PER_HOUR = env_int("PORTAL_ALERTS_PER_HOUR", 5, minimum=1)
 PORTAL_CONTRIBUTION_RETENTION_MONTHS = env_int(
     "PORTAL_CONTRIBUTION_RETENTION_MONTHS", 24, minimum=1
 )
+
+# Contact messages (/contact/) --------------------------------------------------------
+# Messages sent to the editors through /contact/ are deleted this many months after they
+# were received (manage.py purge_contributions, run daily); stated at /donnees-personnelles/.
+PORTAL_CONTACT_RETENTION_MONTHS = env_int("PORTAL_CONTACT_RETENTION_MONTHS", 12, minimum=1)
+
+# Legal pages ------------------------------------------------------------------------
+# Facts only the deployer knows, shown in the editable legal texts through their
+# {{ placeholders }} (practices/legal.py); an empty one shows « à renseigner » there.
+PORTAL_PUBLISHER_NAME = os.environ.get("PORTAL_PUBLISHER_NAME", "").strip()
+PORTAL_PUBLISHER_ADDRESS = os.environ.get("PORTAL_PUBLISHER_ADDRESS", "").strip()
+PORTAL_PUBLICATION_DIRECTOR = os.environ.get("PORTAL_PUBLICATION_DIRECTOR", "").strip()
+PORTAL_HOST_NAME = os.environ.get("PORTAL_HOST_NAME", "").strip()
+PORTAL_HOST_ADDRESS = os.environ.get("PORTAL_HOST_ADDRESS", "").strip()
+PORTAL_HOST_PHONE = os.environ.get("PORTAL_HOST_PHONE", "").strip()
+PORTAL_SERVER_LOG_RETENTION_MONTHS = env_int("PORTAL_SERVER_LOG_RETENTION_MONTHS", 12, minimum=1)
+# The RGAA state of conformity the footer of every page states, error pages included
+# (which are drawn without the database): only a full RGAA audit may raise it.
+ACCESSIBILITY_STATUSES = ("non conforme", "partiellement conforme", "totalement conforme")
+PORTAL_ACCESSIBILITY_STATUS = (
+    os.environ.get("PORTAL_ACCESSIBILITY_STATUS", "").strip().lower() or "non conforme"
+)
+if PORTAL_ACCESSIBILITY_STATUS not in ACCESSIBILITY_STATUSES:
+    raise ImproperlyConfigured(
+        f"PORTAL_ACCESSIBILITY_STATUS must be one of {', '.join(ACCESSIBILITY_STATUSES)}; "
+        f"got {PORTAL_ACCESSIBILITY_STATUS!r}."
+    )

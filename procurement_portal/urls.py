@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from levers.media import fiche_pdf
+from practices.documents import document_file
 from practices.sitemaps import sitemaps
 from practices.views import robots_txt
 from procurement_portal.admin_markdown import markdown_preview
@@ -22,6 +23,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     # Before the DEBUG media route: uploaded PDFs are always served by this view.
     path("media/fiches/<path:name>", fiche_pdf, name="fiche_pdf"),
+    path("media/documents/<path:name>", document_file, name="document_file"),
     path("api/", include("practices.api_urls")),
     path("", include("practices.urls")),
     path("", include("practices.alerts.urls")),

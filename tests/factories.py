@@ -112,6 +112,10 @@ def practice_admin_form_data(practice=None, **overrides):
         "contact_name": "",
         "contact_email": "",
         "contact_url": "",
+        "success_conditions": "",
+        "watch_points": "",
+        "means": "",
+        "evidence_level": Practice.EvidenceLevel.DECLARED,
         "status": Practice.Status.DRAFT,
         "published_at_0": "",
         "published_at_1": "",
@@ -132,6 +136,10 @@ def practice_admin_form_data(practice=None, **overrides):
             start_year=practice.start_year,
             end_year=practice.end_year or "",
             status=practice.status,
+            success_conditions=practice.success_conditions,
+            watch_points=practice.watch_points,
+            means=practice.means,
+            evidence_level=practice.evidence_level,
         )
         if practice.published_at:
             local = timezone.localtime(practice.published_at)
@@ -144,6 +152,10 @@ def practice_admin_form_data(practice=None, **overrides):
             "key_figures-INITIAL_FORMS": str(len(figures)),
             "key_figures-MIN_NUM_FORMS": "0",
             "key_figures-MAX_NUM_FORMS": "1000",
+            "documents-TOTAL_FORMS": "0",
+            "documents-INITIAL_FORMS": "0",
+            "documents-MIN_NUM_FORMS": "0",
+            "documents-MAX_NUM_FORMS": "1000",
             "recognitions-TOTAL_FORMS": "0",
             "recognitions-INITIAL_FORMS": "0",
             "recognitions-MIN_NUM_FORMS": "0",

@@ -37,6 +37,10 @@ def snapshot():
                     "contact_name",
                     "contact_email",
                     "contact_url",
+                    "success_conditions",
+                    "watch_points",
+                    "means",
+                    "evidence_level",
                     "status",
                     "search_text",
                 ]
@@ -70,6 +74,10 @@ def practices():
         contact_name="Direction de la commande publique",
         contact_email="achats@example.org",
         contact_url="https://example.org/contact",
+        success_conditions="- Un **portage** clair ;\n- des partenaires, « engagés ».",
+        watch_points="Le premier appel d'offres a été infructueux.",
+        means="2 ETP ; 30 000 € par an.",
+        evidence_level=Practice.EvidenceLevel.EVALUATED,
         published_at=timezone.now().replace(microsecond=0) - timedelta(days=3),
     )
     KeyFigure.objects.filter(practice=published, label="montant").update(

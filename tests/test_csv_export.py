@@ -13,6 +13,7 @@ from practices.filters import PracticeFilter
 from practices.models import Contribution, Practice
 from procurement_portal.content_version import ContentVersion
 
+from .conftest import BAD_FILTER_QUERIES
 from .factories import make_lever, make_practice
 
 URL = "/pratiques/export.csv"
@@ -128,19 +129,12 @@ def test_cells_that_look_like_formulas_are_neutralised(client, db):
     assert row["Titre"].startswith("'=")
 
 
-@pytest.mark.parametrize(
-    ("query", "message"),
-    [
-        ("levier=inconnu", "« inconnu » ne fait pas partie des choix proposés."),
-        ("annee=1500", "Indiquez une année à partir de 1990."),
-        ("q=%00", "caractères non autorisés"),
-    ],
-)
-def test_bad_parameters_get_a_400_with_a_french_message(client, db, query, message):
+@pytest.mark.parametrize(("query", "field", "message"), BAD_FILTER_QUERIES)
+def test_bad_parameters_get_a_400_with_a_french_message(client, db, query, field, message):
     response = client.get(f"{URL}?{query}")
 
     assert response.status_code == 400
-    assert message in response.content.decode()
+    assert (message or "") in response.content.decode()
 
 
 def test_export_runs_a_constant_number_of_queries(client, db, django_assert_max_num_queries):

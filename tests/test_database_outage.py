@@ -114,9 +114,28 @@ def test_the_api_answers_json_503(client, practice):
             {"title": "Une pratique", "summary": "Résumé", "contact_email": "a@example.org"},
         ),
         ("/alertes/", {"email": "lecteur@example.org", "frequency": "weekly"}),
+        (
+            "/contact/",
+            {
+                "name": "Lectrice",
+                "email": "l@example.org",
+                "subject": "Objet",
+                "message": "Bonjour",
+            },
+        ),
+        (
+            "/pratiques/{slug}/contacter/",
+            {
+                "sender_name": "Lectrice",
+                "sender_email": "l@ville.example.org",
+                "sender_organisation": "Ville d'Exemple",
+                "message": "Bonjour, comment avez-vous rédigé la clause ?",
+            },
+        ),
     ],
 )
 def test_a_post_answers_503_saying_nothing_was_saved(client, practice, url, data):
+    url = url.format(slug=practice.slug)
     before = Practice.objects.count()
     with database_down():
         response = client.post(url, data)

@@ -24,6 +24,16 @@ PAGES = [
     "/statistiques/?region=32",
     "/statistiques/?q=introuvable",
     "/pratiques/?levier=clauses-sociales",
+    # Issue 15: the list's folded filters, the legal pages, the site map, the contact form.
+    "/pratiques/?levier=clauses-sociales&departement=35&departement=976&q=clause",
+    "/pratiques/?levier=inconnu&annee=abc",
+    "/accessibilite/",
+    "/mentions-legales/",
+    "/donnees-personnelles/",
+    "/plan-du-site/",
+    "/contact/",
+    "/contact/merci/",
+    "/donnees/",
 ]
 
 

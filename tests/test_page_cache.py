@@ -11,6 +11,7 @@ from django.utils import timezone
 from levers.models import Fiche, Lever
 from practices.models import KeyFigure, Partner, Practice, Sector
 from procurement_portal.content_version import ContentVersion
+from procurement_portal.page_cache import cache_key
 from tests.conftest import stored_bytes
 from tests.factories import make_lever, make_practice, practice_admin_form_data
 
@@ -33,7 +34,7 @@ def rename_lever_behind_the_cache(slug, name):
 def facets(response):
     """The filter column of a list page (cards name their levers afresh)."""
     page = response.content.decode()
-    return page[page.index('<aside class="filters"') : page.index("</aside>")]
+    return page[page.index('<details class="filters"') : page.index('<section class="results"')]
 
 
 @pytest.fixture(autouse=True)
@@ -378,13 +379,25 @@ def test_staff_never_get_a_cached_page(client, staff_client, practice):
     assert "public" not in response.get("Cache-Control", "")
 
 
-def test_pages_with_a_csrf_token_are_never_cached(client, content):
+def cached_page(client, url):
+    """The page the cache holds for this address (None if it holds none)."""
+    from django.core.cache import cache
+    from django.test import RequestFactory
 
+    request = RequestFactory().get(url)  # the test client's host and scheme
+    entry = cache.get(cache_key(request))  # (content version, time stored, response)
+    return None if entry is None else entry[2]
+
+
+def test_pages_with_a_csrf_token_are_never_cached(client, content):
     first = client.get("/proposer/")
     assert first.status_code == 200
     assert "csrfmiddlewaretoken" in first.content.decode()
     assert "public" not in first.get("Cache-Control", "")
-    assert stored_bytes() == 0, "nothing stored"
+    assert cached_page(client, "/proposer/") is None
+    # Whereas a page without a form is there, under the key looked up above.
+    client.get("/leviers/")
+    assert cached_page(client, "/leviers/") is not None
 
 
 def test_nothing_is_cached_when_the_page_cache_is_off(client, practice, settings):
@@ -505,3 +518,18 @@ def test_a_page_over_the_size_limit_is_built_each_time_not_stored(client, practi
     assert stored_bytes() < len(response.content)  # the facet labels only
     retitle_behind_the_cache(practice, "Titre hors cache")
     assert "Titre hors cache" in client.get("/pratiques/").content.decode()
+
+
+def test_pages_keep_the_parameters_they_read(client, practice, content):
+    # The page cache drops undeclared parameters for visitors: each view that reads one
+    # declares it (@query_parameters), or the page silently loses it.
+    second = Practice.objects.published().exclude(pk=practice.pk).first()
+    compared = client.get(f"/pratiques/comparer/?pratique={practice.slug}&pratique={second.slug}")
+    assert practice.title in compared.content.decode()
+    assert second.title in compared.content.decode()
+
+    contact_done = client.get(f"/pratiques/{practice.slug}/contacter/merci/?transmis=0")
+    assert "sera transmis dès que possible" in contact_done.content.decode()
+
+    alert_form = client.get("/alertes/?levier=clauses-sociales")
+    assert 'value="clauses-sociales"' in alert_form.content.decode()

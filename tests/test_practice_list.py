@@ -175,7 +175,7 @@ def test_facet_counts_on_reference_content(client, content):
     assert facet(response, "region")["32"] == 1
     assert facet(response, "departement") == {"35": 1, "54": 1, "62": 1, "976": 1}
     assert facet(response, "type_collectivite")["departement"] == 4
-    assert 'Commerce équitable <span class="count">(1)</span>' in html(response)
+    assert 'Commerce équitable <span class="count">— 1 pratique</span>' in html(response)
 
 
 def test_facet_counts_apply_the_other_filters_but_not_their_own(client, content):

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from levers.models import Fiche, Lever
 from practices.models import Department, Practice
+from practices.pages import ContactForm
 from practices.proposal_forms import KEY_FIGURES_PREFIX, KeyFigureForm, ProposalForm
 from tests.factories import make_staff
 
@@ -50,6 +51,11 @@ OTHER_URLS = [
     "/proposer/",
     "/alertes/",
     "/alertes/demande-envoyee/",
+    "/contact/",
+    "/plan-du-site/",
+    "/accessibilite/",
+    "/mentions-legales/",
+    "/donnees-personnelles/",
     "/sitemap.xml",
     "/robots.txt",
     "/api/",
@@ -169,6 +175,18 @@ PROPOSAL_FIELDS = [
     *(f"{KEY_FIGURES_PREFIX}-0-{name}" for name in KeyFigureForm.base_fields),
     "inconnu",
 ]
+
+
+CONTACT_FIELDS = [*ContactForm.base_fields, "inconnu"]
+
+
+@EXAMPLES
+@given(data=st.lists(st.tuples(st.sampled_from(CONTACT_FIELDS), values), max_size=12))
+def test_any_contact_form_post_is_answered_without_a_server_error(site, data):
+    response = site.post(
+        "/contact/", data=urlencode(data), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code in {200, 302, 400, 429}, (data, response.status_code)
 
 
 @EXAMPLES

@@ -110,7 +110,8 @@ def test_search_without_any_word_keeps_every_practice(fair_trade, social_clauses
 @pytest.mark.parametrize("query", HOSTILE_QUERIES, ids=range(len(HOSTILE_QUERIES)))
 def test_hostile_queries_never_raise(fair_trade, query):
     found = Practice.objects.published().search(query).order_by_relevance(query)
-    assert isinstance(list(found), list)
+    # Evaluated (a query that PostgreSQL refused would raise here), within what exists.
+    assert set(found) <= {fair_trade}
     assert isinstance(highlight(fair_trade.summary, query), SafeString)
 
 

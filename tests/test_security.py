@@ -1,9 +1,6 @@
 """Production hardening: security headers, deployment checks, brute-force protection."""
 
-import os
 import secrets
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -78,45 +75,32 @@ def test_forwarded_proto_is_ignored_unless_a_proxy_is_configured(client, db, set
 
 
 def production_env(**extra):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     return {
-        **clean,
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "portail.example.org",
         **extra,
     }
 
 
-def run_deploy_check(env):
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+@pytest.fixture
+def run_deploy_check(run_portal):
+    return lambda env: run_portal(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING", **env
     )
 
 
 @pytest.mark.parametrize("preload", ["0", "1"])
-def test_deployment_checklist_is_clean_with_production_settings(preload):
+def test_deployment_checklist_is_clean_with_production_settings(preload, run_deploy_check):
     result = run_deploy_check(production_env(DJANGO_SECURE_HSTS_PRELOAD=preload))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_hsts_preload_is_off_unless_switched_on_from_the_environment():
+def test_hsts_preload_is_off_unless_switched_on_from_the_environment(run_portal):
     code = "import procurement_portal.settings as s; print(s.SECURE_HSTS_PRELOAD)"
 
     def preload(env):
-        result = subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = run_portal("-c", code, **env)
         assert result.returncode == 0, result.stderr
         return result.stdout.strip()
 
@@ -124,7 +108,7 @@ def test_hsts_preload_is_off_unless_switched_on_from_the_environment():
     assert preload(production_env(DJANGO_SECURE_HSTS_PRELOAD="1")) == "True"
 
 
-def test_deployment_checklist_warns_when_https_is_switched_off():
+def test_deployment_checklist_warns_when_https_is_switched_off(run_deploy_check):
     result = run_deploy_check(production_env(DJANGO_SECURE_SSL_REDIRECT="0"))
     assert result.returncode != 0
     assert "security.W008" in result.stdout + result.stderr
@@ -141,7 +125,7 @@ def test_deployment_checklist_warns_when_https_is_switched_off():
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
     ],
 )
-def test_bad_security_values_stop_start_up_naming_the_variable(env, message):
+def test_bad_security_values_stop_start_up_naming_the_variable(env, message, run_deploy_check):
     result = run_deploy_check(production_env(**env))
     assert result.returncode != 0
     assert message in result.stderr

@@ -26,6 +26,11 @@ PAGES = [
     "/departements/2A/",
     "/fiches/",
     "/fiches/kit-departementaless-12-commande-publique-responsable/",
+    "/accessibilite/",
+    "/mentions-legales/",
+    "/donnees-personnelles/",
+    "/plan-du-site/",
+    "/contact/",
     "/carte/",
     "/carte/?levier=commerce-equitable",
     "/statistiques/",
@@ -81,8 +86,8 @@ def test_every_page_has_title_description_canonical_lang_and_skip_link(client, c
     assert response.status_code == 200
     page = parse(response)
     assert page.lang == "fr"
-    assert page.title.strip().endswith("· Commande publique responsable")
-    assert len(page.title.strip()) > len("· Commande publique responsable") + 3
+    assert page.title.strip().endswith("– Commande publique responsable")
+    assert len(page.title.strip()) > len("– Commande publique responsable") + 3
     assert len(page.meta["description"].strip()) > 30
     assert page.links["canonical"].startswith("http://testserver/")
     assert page.links["canonical"].split("?")[0] == "http://testserver" + url.split("?")[0]

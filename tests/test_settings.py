@@ -1,50 +1,41 @@
 """The settings module reads the environment and fails loudly on bad values."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+import json
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_JSON = (
+    "import json, procurement_portal.settings as s;"
+    "db = s.DATABASES['default'];"
+    "print(json.dumps({'debug': s.DEBUG, 'engine': db['ENGINE'], 'name': str(db['NAME']),"
+    " 'hosts': s.ALLOWED_HOSTS, 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE,"
+    " 'static': str(s.STATIC_ROOT), 'media': str(s.MEDIA_ROOT)}))"
+)
 
 
-def load_settings(**env):
+@pytest.fixture
+def load_settings(run_portal):
     """Import the settings in a fresh interpreter with exactly these variables."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    code = (
-        "import json, procurement_portal.settings as s;"
-        "db = s.DATABASES['default'];"
-        "print(json.dumps({'debug': s.DEBUG, 'engine': db['ENGINE'], 'name': str(db['NAME']),"
-        " 'hosts': s.ALLOWED_HOSTS, 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE,"
-        " 'static': str(s.STATIC_ROOT), 'media': str(s.MEDIA_ROOT)}))"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return lambda **env: run_portal("-c", SETTINGS_JSON, **env)
 
 
-def values(**env):
-    import json
+@pytest.fixture
+def values(load_settings):
+    def read(**env):
+        result = load_settings(**env)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
 
-    result = load_settings(**env)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return read
 
 
-def test_debug_is_off_by_default_and_a_secret_key_is_then_required():
+def test_debug_is_off_by_default_and_a_secret_key_is_then_required(load_settings):
     result = load_settings()
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required" in result.stderr
 
 
-def test_defaults_are_french_paris_and_embedded_sqlite_under_var():
+def test_defaults_are_french_paris_and_embedded_sqlite_under_var(values):
     config = values(DJANGO_SECRET_KEY="x" * 50)
     assert config["debug"] is False
     assert config["lang"] == "fr"
@@ -54,7 +45,7 @@ def test_defaults_are_french_paris_and_embedded_sqlite_under_var():
     assert config["hosts"] == []
 
 
-def test_postgres_url_selects_postgresql():
+def test_postgres_url_selects_postgresql(values):
     config = values(
         DJANGO_SECRET_KEY="x" * 50, DATABASE_URL="postgres://portal:secret@db.local:5433/portal"
     )
@@ -62,7 +53,7 @@ def test_postgres_url_selects_postgresql():
     assert config["name"] == "portal"
 
 
-def test_hosts_and_paths_come_from_the_environment():
+def test_hosts_and_paths_come_from_the_environment(values):
     config = values(
         DJANGO_SECRET_KEY="x" * 50,
         DJANGO_ALLOWED_HOSTS="portail.example.org, www.portail.example.org",
@@ -87,19 +78,14 @@ def test_hosts_and_paths_come_from_the_environment():
         ({"PORTAL_EDITORS_EMAILS": "a@example.org, pas-une-adresse"}, "PORTAL_EDITORS_EMAILS"),
     ],
 )
-def test_bad_values_stop_start_up_with_a_message_naming_the_variable(env, message):
+def test_bad_values_stop_start_up_with_a_message_naming_the_variable(env, message, load_settings):
     result = load_settings(DJANGO_SECRET_KEY="x" * 50, **env)
     assert result.returncode != 0
     assert message in result.stderr
 
 
-def test_migrations_are_in_step_with_the_models():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SECRET_KEY": "x" * 50},
-        capture_output=True,
-        text=True,
-        check=False,
+def test_migrations_are_in_step_with_the_models(run_portal):
+    result = run_portal(
+        "manage.py", "makemigrations", "--check", "--dry-run", DJANGO_SECRET_KEY="x" * 50
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,10 +1,12 @@
 """The editors' back office for the practices app, one module per kind of content:
 reference data (reference), practices and their figures (practice), proposals
-(contribution). Importing them registers their ModelAdmins."""
+(contribution), visitors' messages and suggestions (inbox). Importing them registers
+their ModelAdmins."""
 
 from django.contrib import admin
 
-from . import contribution, practice, reference, synonym  # noqa: F401 - registers the ModelAdmins
+from .. import admin_site_pages  # noqa: F401 - legal texts and messages to the portal
+from . import contribution, inbox, practice, reference, synonym  # noqa: F401 - registers the ModelAdmins
 
 admin.site.site_header = "Commande publique responsable — administration"
 admin.site.site_title = "Commande publique responsable — administration"

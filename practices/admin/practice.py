@@ -28,6 +28,7 @@ from procurement_portal.admin_history import FrenchHistoryAdmin
 
 from .. import workflow
 from ..models import (
+    Document,
     KeyFigure,
     Practice,
     Recognition,
@@ -45,6 +46,13 @@ class KeyFigureInline(EditorFormDefaults, admin.TabularInline):
     model = KeyFigure
     extra = 0
     fields = ["label", "value", "unit", "period", "position"]
+
+
+class DocumentInline(EditorFormDefaults, admin.TabularInline):
+    model = Document
+    extra = 0
+    fields = ["title", "kind", "file", "position", "format", "size"]
+    readonly_fields = ["format", "size"]
 
 
 class RecognitionInline(EditorFormDefaults, admin.TabularInline):
@@ -150,6 +158,7 @@ class PracticeAdmin(
         AuthorFilter,
         "levers",
         "authority_type",
+        "evidence_level",
         "department__region",
         "sectors",
     ]
@@ -159,12 +168,20 @@ class PracticeAdmin(
     list_select_related = ["department"]
     save_as = True
     save_on_top = True
-    inlines = [KeyFigureInline, RecognitionInline]
+    inlines = [KeyFigureInline, DocumentInline, RecognitionInline]
     readonly_fields = ["contribution_details", "created_at", "updated_at", "deleted_at"]
     history_fields = ["status"]
     markdown_fields = ["body"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
+        (
+            "Enseignements et niveau de preuve",
+            {
+                "fields": ["success_conditions", "watch_points", "means", "evidence_level"],
+                "description": "Ce qu'une autre collectivité doit savoir pour reprendre la "
+                "pratique. Chaque texte n'apparaît sur le site que s'il est rempli.",
+            },
+        ),
         (
             "Collectivité et territoire",
             {"fields": ["authority_type", "authority_name", "department"]},
@@ -174,7 +191,7 @@ class PracticeAdmin(
             {"fields": ["levers", "sectors", "partners", "source_fiche"]},
         ),
         ("Dates", {"fields": ["start_year", "end_year"]}),
-        ("Contact public", {"fields": ["contact_name", "contact_email", "contact_url"]}),
+        ("Contact", {"fields": ["contact_name", "contact_email", "contact_url"]}),
         (
             "Publication",
             {"fields": ["status", "published_at", "deleted_at", "created_at", "updated_at"]},

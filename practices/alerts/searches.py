@@ -28,16 +28,16 @@ def search_filter(data, queryset=None, request=None):
 
 def _choices(filterset):
     """[(parameter, value, label in plain words)] of the valid filters in use, from the
-    list page's chips (« Levier : Clauses sociales » gives « Clauses sociales »): one home
-    for the labels, PracticeFilter.active_filters()."""
+    list page's own wording (« Clauses sociales », « commerce équitable »): one home for
+    the labels, PracticeFilter.active_filters() (practices/describe.py)."""
     choices = []
-    for name, value, chip in filterset.active_filters():
-        if name == "q":
-            choices.append((name, filterset.search_query(), chip))
+    for criterion in filterset.active_filters():
+        if criterion.param == "q":
+            choices.append(("q", filterset.search_query(), criterion.label))
             continue
-        label = chip.partition(" : ")[2] or chip
         # The year as the filter read it (« 2020 »), not as typed (« 2020.0 »).
-        choices.append((name, label if name == "annee" else value, label))
+        value = criterion.label if criterion.param == "annee" else criterion.value
+        choices.append((criterion.param, value, criterion.label))
     return choices
 
 

@@ -21,8 +21,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from procurement_portal.page_cache import query_parameters
 from procurement_portal.rate_limit import RateLimit, too_many_requests
 
+from ..filters import PracticeFilter
 from . import mail
 from .forms import AlertForm, FrequencyForm
 from .models import QUERY_MAX_LENGTH, UNCONFIRMED_DAYS, Subscription
@@ -118,6 +120,8 @@ def _subscribe(request):
     return _render_form(request, form, filterset)
 
 
+# The list's filters, pre-filling the form: kept by the page cache's canonical query.
+@query_parameters(*PracticeFilter.base_filters)
 @csrf_exempt  # checked here: same origin, or Django's CSRF check (see the module's doc)
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -178,6 +182,7 @@ DONE_MESSAGES = {
 }
 
 
+@query_parameters("fait")
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def manage(request, token):

@@ -66,7 +66,7 @@ class PracticeQuerySet(PublicContentQuerySet):
     # are left in the database (they make most of a row).
     CARD_FIELDS = (
         "title", "slug", "summary", "authority_type", "authority_name", "department",
-        "start_year", "end_year", "status", "published_at", "updated_at",
+        "start_year", "end_year", "status", "published_at", "updated_at", "evidence_level",
     )  # fmt: skip
 
     def for_cards(self):
@@ -99,7 +99,25 @@ class PracticeQuerySet(PublicContentQuerySet):
         )
 
 
+class EvidenceLevel(models.TextChoices):
+    """How sure we are of a practice's results (« Niveau de preuve »)."""
+
+    DECLARED = "declaratif", "Déclaratif"
+    MEASURED = "chiffre", "Chiffré"
+    EVALUATED = "evalue", "Évalué"
+
+
+# Shown to visitors next to the level, and on the list's facet.
+EVIDENCE_EXPLANATIONS = {
+    EvidenceLevel.DECLARED: "Résultats rapportés par la collectivité, sans indicateur suivi.",
+    EvidenceLevel.MEASURED: "Des indicateurs chiffrés ont été suivis pendant la mise en œuvre.",
+    EvidenceLevel.EVALUATED: "Une évaluation formelle (interne ou externe) a été menée.",
+}
+
+
 class Practice(models.Model):
+    EvidenceLevel = EvidenceLevel
+
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposée (contribution à examiner)"
         DRAFT = "draft", "Brouillon"
@@ -136,6 +154,35 @@ class Practice(models.Model):
         "description détaillée",
         blank=True,
         help_text="Contexte, mise en œuvre, résultats, conseils pour reproduire. En Markdown.",
+    )
+    success_conditions = models.TextField(
+        "conditions de réussite",
+        blank=True,
+        help_text="Ce qui a fait fonctionner la pratique et qu'une autre collectivité doit "
+        "réunir pour la reprendre (portage, méthode, partenaires…). En Markdown ; "
+        "section masquée si vide.",
+    )
+    watch_points = models.TextField(
+        "points de vigilance",
+        blank=True,
+        help_text="Difficultés rencontrées, ce qui n'a pas marché, ce qu'il faudrait faire "
+        "autrement : les échecs aussi sont utiles à partager. En Markdown ; section masquée "
+        "si vide.",
+    )
+    means = models.TextField(
+        "moyens mobilisés",
+        blank=True,
+        help_text="Personnes (en ETP si possible), budget, rôle de chaque partenaire. "
+        "En Markdown ; section masquée si vide.",
+    )
+    evidence_level = models.CharField(
+        "niveau de preuve",
+        max_length=12,
+        choices=EvidenceLevel.choices,
+        default=EvidenceLevel.DECLARED,
+        help_text="Déclaratif : résultats rapportés par la collectivité. Chiffré : des "
+        "indicateurs ont été suivis (mettez-les dans les chiffres clés). Évalué : une "
+        "évaluation formelle a été menée (joignez-la dans les documents).",
     )
     authority_type = models.CharField(
         "type de collectivité",
@@ -206,9 +253,11 @@ class Practice(models.Model):
         "(« Direction de la commande publique ») à une personne.",
     )
     contact_email = models.EmailField(
-        "courriel de contact public",
+        "courriel du référent",
         blank=True,
-        help_text="Adresse publique d'un service (pas d'adresse personnelle).",
+        help_text="Jamais affiché sur le site : les visiteurs écrivent par le formulaire "
+        "« Contacter la collectivité », que le portail transmet à cette adresse. Vide : "
+        "les messages vont à l'équipe éditoriale.",
     )
     contact_url = models.URLField(
         "page de contact", blank=True, help_text="Page de contact de la collectivité (https://…)."
@@ -255,7 +304,7 @@ class Practice(models.Model):
             # grouped columns in a partial index, PostgreSQL answers from the index
             # alone instead of reading every (wide) row.
             models.Index(
-                fields=["published_at", "department", "authority_type", "id"],
+                fields=["published_at", "department", "authority_type", "evidence_level", "id"],
                 condition=Q(status="published", deleted_at__isnull=True),
                 name="practice_published_facets_idx",
             ),
@@ -418,8 +467,8 @@ class Recognition(models.Model):
 
 
 # Paths under /pratiques/ that are not practices (the feed, the CSV export, the
-# proposal form): a generated slug must not shadow them.
-RESERVED_PRACTICE_SLUGS = frozenset({"flux", "export-csv", "proposer"})
+# proposal form, the comparison): a generated slug must not shadow them.
+RESERVED_PRACTICE_SLUGS = frozenset({"flux", "export-csv", "proposer", "comparer"})
 
 
 def unique_practice_slug(text, suffix="", max_length=200):

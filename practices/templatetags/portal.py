@@ -23,6 +23,14 @@ def highlight(text, query):
 
 
 @register.simple_tag
+def practice_count(count):
+    """{% practice_count 2 %}: « 2 pratiques », « 0 pratique », as facets label their counts."""
+    from practices.describe import count_label
+
+    return count_label(count, zero="0 pratique")
+
+
+@register.simple_tag
 def facet_checkboxes(name, choices):
     """{% facet_checkboxes "levier" facets.levier %}: a facet's labelled checkboxes.
 
@@ -36,12 +44,43 @@ def facet_checkboxes(name, choices):
         empty = "" if choice["count"] or choice["selected"] else " facet__choice--empty"
         checked = " checked" if choice["selected"] else ""
         value, label = escape(str(choice["value"])), escape(str(choice["label"]))
-        count = int(choice["count"])
+        count = practice_count(int(choice["count"]))
         ident = f"id_{name}_{number}"
         items.append(
             f'<li class="facet__choice{empty}">\n'
             f'  <input type="checkbox" name="{name}" value="{value}" id="{ident}"{checked}>\n'
-            f'  <label for="{ident}">{label} <span class="count">({count})</span></label>\n'
+            f'  <label for="{ident}">{label} <span class="count">— {count}</span></label>\n'
             "</li>"
         )
     return mark_safe("<ul>\n" + "\n".join(items) + "\n</ul>")  # noqa: S308 - escaped above
+
+
+@register.simple_tag
+def evidence_levels():
+    """{% evidence_levels as levels %}: the three evidence levels and what each means."""
+    from practices.models import EVIDENCE_EXPLANATIONS, EvidenceLevel
+
+    return [
+        {"value": level.value, "label": level.label, "explanation": EVIDENCE_EXPLANATIONS[level]}
+        for level in EvidenceLevel
+    ]
+
+
+@register.filter
+def evidence_explanation(level):
+    """{{ practice.evidence_level|evidence_explanation }}: what that level means."""
+    from practices.models import EVIDENCE_EXPLANATIONS
+
+    return EVIDENCE_EXPLANATIONS.get(level, "")
+
+
+@register.simple_tag
+def accessibility_status():
+    """{% accessibility_status %}: the RGAA state the footer states, from the settings.
+
+    A tag rather than a context variable: error pages are drawn without context
+    processors, and the footer must say it there too.
+    """
+    from django.conf import settings
+
+    return settings.PORTAL_ACCESSIBILITY_STATUS

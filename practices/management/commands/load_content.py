@@ -232,6 +232,10 @@ class Command(BaseCommand):
                 "contact_name": row["contact_name"],
                 "contact_email": row["contact_email"],
                 "contact_url": row["contact_url"],
+                "success_conditions": row.get("success_conditions", ""),
+                "watch_points": row.get("watch_points", ""),
+                "means": row.get("means", ""),
+                "evidence_level": row.get("evidence_level", Practice.EvidenceLevel.DECLARED),
                 "status": Practice.Status.PUBLISHED,
                 "published_at": parse_datetime(row["published_at"]),
             }

@@ -1,8 +1,13 @@
-"""Erase contributors' personal data once the retention period is over (GDPR).
+"""Erase personal data once its retention period is over (GDPR).
 
-Run it daily (cron, systemd timer). The retention period, in months, comes from
-PORTAL_CONTRIBUTION_RETENTION_MONTHS (24 by default), as the form's notice says. The
-proposed practice itself is kept: only who proposed it is erased.
+Contributions lose their contributor's details, messages to référents are deleted,
+suggestions lose their reply address (after PORTAL_CONTRIBUTION_RETENTION_MONTHS);
+messages to the portal (/contact/) are deleted after PORTAL_CONTACT_RETENTION_MONTHS.
+
+Run it daily (cron, systemd timer). Contributors' details go after
+PORTAL_CONTRIBUTION_RETENTION_MONTHS (24 by default), as the form's notice says: the
+proposed practice itself is kept, only who proposed it is erased. Contact messages go
+whole after PORTAL_CONTACT_RETENTION_MONTHS (12 by default), as /donnees-personnelles/ says.
 """
 
 import calendar
@@ -12,7 +17,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from practices.models import Contribution
+from practices.models import ContactMessage, Contribution, SiteMessage, Suggestion
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -27,7 +32,8 @@ def months_before(moment: datetime, months: int) -> datetime:
 class Command(BaseCommand):
     help = (
         "Efface les coordonnées des contributeurs dont la proposition date de plus de "
-        "PORTAL_CONTRIBUTION_RETENTION_MONTHS mois."
+        "PORTAL_CONTRIBUTION_RETENTION_MONTHS mois, et les messages de contact reçus il y a "
+        "plus de PORTAL_CONTACT_RETENTION_MONTHS mois."
     )
 
     def add_arguments(self, parser):
@@ -47,9 +53,35 @@ class Command(BaseCommand):
                 f"{count} contribution(s) antérieure(s) au {cutoff:%d/%m/%Y} seraient "
                 "anonymisée(s)."
             )
+            messages_ = ContactMessage.objects.older_than(cutoff).count()
+            suggestions = Suggestion.objects.personal_data_older_than(cutoff).count()
+            self.stdout.write(
+                f"{messages_} message(s) aux référents seraient supprimé(s), "
+                f"{suggestions} courriel(s) de suggestions effacé(s)."
+            )
+            site_cutoff = months_before(now, settings.PORTAL_CONTACT_RETENTION_MONTHS)
+            site_messages = SiteMessage.objects.older_than(site_cutoff).count()
+            self.stdout.write(
+                f"{site_messages} message(s) au portail antérieur(s) au {site_cutoff:%d/%m/%Y} "
+                "seraient supprimé(s)."
+            )
             return
         count = Contribution.objects.purge_personal_data(cutoff, now=now)
+        # Messages to référents are personal data through and through: deleted whole.
+        messages_ = ContactMessage.objects.purge(cutoff)
+        suggestions = Suggestion.objects.purge_personal_data(cutoff)
         self.stdout.write(
             f"{count} contribution(s) antérieure(s) au {cutoff:%d/%m/%Y} anonymisée(s) "
             f"(conservation : {months} mois)."
+        )
+        self.stdout.write(
+            f"{messages_} message(s) aux référents supprimé(s), "
+            f"{suggestions} courriel(s) de suggestions effacé(s)."
+        )
+        site_months = settings.PORTAL_CONTACT_RETENTION_MONTHS
+        site_cutoff = months_before(now, site_months)
+        site_messages = SiteMessage.objects.purge(site_cutoff)
+        self.stdout.write(
+            f"{site_messages} message(s) au portail antérieur(s) au {site_cutoff:%d/%m/%Y} "
+            f"supprimé(s) (conservation : {site_months} mois)."
         )

@@ -1,0 +1,113 @@
+"""Comparing practices: /pratiques/comparer/?pratique=<slug>&pratique=<slug>…"""
+
+import re
+
+import pytest
+
+from practices.models import Practice
+from tests.factories import make_lever, make_practice, make_sector
+
+pytestmark = pytest.mark.django_db
+
+URL = "/pratiques/comparer/"
+
+
+@pytest.fixture
+def practices(db):
+    lever = make_lever(name="Clauses sociales")
+    sector = make_sector(name="Restauration collective")
+    return [
+        make_practice(
+            levers=[lever],
+            sectors=[sector],
+            figures=[("montant", 5993493)],
+            title=f"Pratique comparée {n}",
+            success_conditions=f"Condition **{n}**",
+            watch_points=f"Vigilance {n}",
+            evidence_level="chiffre",
+        )
+        for n in range(6)
+    ]
+
+
+def columns(response):
+    return re.findall(r'<th scope="col"><a href="/pratiques/([^/]+)/">', response.content.decode())
+
+
+def test_two_practices_side_by_side_in_one_table(client, practices):
+    a, b = practices[:2]
+    response = client.get(URL, {"pratique": [a.slug, b.slug]})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("<table") == 1
+    assert columns(response) == [a.slug, b.slug]
+    rows = re.findall(r'<th scope="row">([^<]+)</th>', html)
+    assert rows == [
+        "Territoire",
+        "Collectivité",
+        "Leviers et bases légales",
+        "Secteurs",
+        "Années",
+        "Chiffres clés",
+        "Conditions de réussite",
+        "Points de vigilance",
+        "Niveau de preuve",
+    ]
+    assert "<strong>0</strong>" in html and "Vigilance 1" in html
+    assert '<span class="figure-number">5\u202f993\u202f493</span>' in html
+    assert "Set-Cookie" not in response.headers and not response.cookies
+
+
+def test_four_practices(client, practices):
+    slugs = [p.slug for p in practices[:4]]
+    response = client.get(URL, {"pratique": slugs})
+    assert columns(response) == slugs
+    assert 'role="alert"' not in response.content.decode()
+
+
+def test_five_practices_keep_the_first_four_and_say_so(client, practices):
+    slugs = [p.slug for p in practices[:5]]
+    response = client.get(URL, {"pratique": slugs})
+    assert columns(response) == slugs[:4]
+    assert "4 pratiques au plus" in response.content.decode()
+
+
+def test_unknown_unpublished_and_duplicate_slugs_each_get_a_message(client, practices):
+    a, b, draft = practices[:3]
+    Practice.objects.filter(pk=draft.pk).update(status=Practice.Status.DRAFT)
+    response = client.get(
+        URL, {"pratique": [a.slug, "inconnue", a.slug, draft.slug, b.slug, "x\x00y"]}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert columns(response) == [a.slug, b.slug]
+    assert "« inconnue »" in html
+    assert f"« {draft.slug} »" in html
+    assert "demandée deux fois" in html
+    assert "caractères non autorisés" in html
+
+
+def test_fewer_than_two_asks_for_more_without_error(client, practices):
+    for params in ({}, {"pratique": practices[0].slug}, {"pratique": ["a" * 5000, "b"]}):
+        response = client.get(URL, params)
+        assert response.status_code == 200
+        assert "au moins deux pratiques" in response.content.decode()
+
+
+def test_list_cards_have_a_compare_checkbox_in_a_get_form(client, practices):
+    html = client.get("/pratiques/").content.decode()
+    assert (
+        '<form id="comparer" class="compare-form" method="get" action="/pratiques/comparer/">'
+        in html
+    )
+    assert (
+        f'<input type="checkbox" name="pratique" value="{practices[0].slug}" '
+        f'id="comparer-{practices[0].slug}" form="comparer">'
+    ) in html
+    assert 'form="comparer" class="button' in html
+
+
+def test_query_budget(client, practices, django_assert_max_num_queries):
+    slugs = [p.slug for p in practices[:4]]
+    with django_assert_max_num_queries(5):
+        client.get(URL, {"pratique": slugs})
