@@ -3,6 +3,7 @@ at 1280 and 768 px, and can be used with the keyboard alone."""
 
 import pytest
 
+from practices import revisions
 from practices.models import Practice
 from tests.factories import make_staff
 
@@ -37,6 +38,7 @@ def admin_pages(practice):
     figure = practice.key_figures.first()
     return [
         "/admin/",
+        f"/admin/practices/practice/{pk}/relecture/",  # the pending revision's diff
         "/admin/practices/practice/",
         "/admin/practices/practice/?corbeille=oui",
         "/admin/practices/practice/add/",
@@ -94,8 +96,13 @@ def check(page, axe_violations, found, label, width):
 def test_admin_pages_have_no_axe_violation_at_both_widths(
     browser, live_server, content, http_cookies, axe_violations, group
 ):
+    author = make_staff(EDITORS, username="autrice", password=PASSWORD)
     make_staff(group, username="personne", password=PASSWORD)
     practice = Practice.objects.published().get(slug__contains="ille-et-vilaine")
+    # A change waiting for review: the queue on the admin home and its diff page.
+    edited = Practice.objects.get(pk=practice.pk)
+    edited.summary += " Une phrase ajoutée par l'autrice."
+    assert revisions.submit(practice, revisions.snapshot_with(edited), author) is not None
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
