@@ -22,13 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from procurement_portal.forms import PublicForm
+from procurement_portal.forms import PublicForm, honeypot_field
 from procurement_portal.links import absolute_url
 from procurement_portal.rate_limit import RateLimit, too_many_requests
 
 from .inbox import MESSAGE_MAX_LENGTH, ContactMessage
 from .models import Practice
-from .proposal_forms import HONEYPOT, TextField
+from .proposal_forms import TextField
 
 logger = logging.getLogger(__name__)
 
@@ -46,16 +46,6 @@ def quoted(text):
     """Every line of a visitor's text prefixed with « | »: however it is written, it
     cannot pass for the portal's own words or links around it."""
     return "\n".join(f"| {line}" for line in (text or "").splitlines() or [""])
-
-
-def honeypot_field():
-    # Hidden from people (CSS class, aria-hidden, out of the tab order): bots fill it.
-    return forms.CharField(
-        label="Ne remplissez pas ce champ",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
 
 class ContactForm(PublicForm):
@@ -91,11 +81,6 @@ class ContactForm(PublicForm):
         help_text="Vos questions sur la pratique (3\u202f000 caractères au plus).",
     )
     site_web = honeypot_field()
-
-    exempt_from_control_check = (HONEYPOT,)
-
-    def is_spam(self):
-        return bool(self.data.get(HONEYPOT))
 
 
 def _message_for(request, contact):

@@ -18,13 +18,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from levers.models import Fiche, Kit, Lever
-from procurement_portal.forms import PublicForm
+from procurement_portal.forms import PublicForm, honeypot_field
 from procurement_portal.links import absolute_url as _absolute
 from procurement_portal.rate_limit import RateLimit, too_many_requests
 
 from .legal import LegalText
 from .models import Department, Region
-from .proposal_forms import HONEYPOT, TextField
+from .proposal_forms import TextField
 from .site_contact import SiteMessage
 from .text import fold
 
@@ -102,13 +102,7 @@ class ContactForm(PublicForm):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     # Hidden from people by CSS (.hp-field); robots fill it in.
-    site_web = forms.CharField(
-        label="Ne remplissez pas ce champ",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    exempt_from_control_check = (HONEYPOT,)
+    site_web = honeypot_field()
 
     AUTOCOMPLETE = {"name": "name", "email": "email", "subject": "off", "message": "off"}
 
@@ -116,9 +110,6 @@ class ContactForm(PublicForm):
         super().__init__(*args, **kwargs)
         for name, value in self.AUTOCOMPLETE.items():
             self.fields[name].widget.attrs["autocomplete"] = value
-
-    def is_spam(self):
-        return bool(self.data.get(HONEYPOT))
 
     def save(self):
         data = self.cleaned_data

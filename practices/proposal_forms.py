@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from levers.models import Lever
-from procurement_portal.forms import PublicForm
+from procurement_portal.forms import PublicForm, honeypot_field
 
 from .alerts.models import PublicationNotice
 from .models import FIRST_YEAR, LAST_YEAR, Department, KeyFigure, Practice, Sector
@@ -26,7 +26,6 @@ MAX_LINKS = 5
 LINK_MAX_LENGTH = 500
 LINKS_MAX_LENGTH = MAX_LINKS * (LINK_MAX_LENGTH + 2)
 KEY_FIGURE_ROWS = 3
-HONEYPOT = "site_web"
 AUTOCOMPLETE = {
     "authority_name": "organization",
     "contributor_name": "name",
@@ -186,14 +185,7 @@ class ProposalForm(PublicForm):
     )
     # Honeypot: hidden from people (CSS class, aria-hidden, out of the tab order); bots
     # that fill every field give themselves away.
-    site_web = forms.CharField(
-        label="Ne remplissez pas ce champ",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
-    exempt_from_control_check = (HONEYPOT,)
+    site_web = honeypot_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,9 +193,6 @@ class ProposalForm(PublicForm):
         # The person's own details are autofillable (WCAG 1.3.5), the practice is not.
         for name, token in AUTOCOMPLETE.items():
             self.fields[name].widget.attrs["autocomplete"] = token
-
-    def is_spam(self):
-        return bool(self.data.get(HONEYPOT))
 
     def clean_links(self):
         lines = [line.strip() for line in self.cleaned_data["links"].splitlines()]

@@ -17,13 +17,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from procurement_portal.forms import PublicForm
+from procurement_portal.forms import PublicForm, honeypot_field
 from procurement_portal.links import absolute_url
 from procurement_portal.rate_limit import RateLimit, too_many_requests
 
-from .contact import _public_practice, honeypot_field, quoted
+from .contact import _public_practice, quoted
 from .inbox import SUGGESTION_MAX_LENGTH, Suggestion
-from .proposal_forms import HONEYPOT, TextField
+from .proposal_forms import TextField
 
 logger = logging.getLogger(__name__)
 
@@ -50,11 +50,6 @@ class SuggestionForm(PublicForm):
         },
     )
     site_web = honeypot_field()
-
-    exempt_from_control_check = (HONEYPOT,)
-
-    def is_spam(self):
-        return bool(self.data.get(HONEYPOT))
 
 
 def notify_editors(request, suggestion):

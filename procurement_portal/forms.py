@@ -12,7 +12,7 @@ visitor types. The one rule, CONTROL_CHARS, is used by:
 
 The other rules of public forms live next to them: CSRF (Django's middleware), the
 shared per-address rate limit (procurement_portal.rate_limit), a length limit on every
-field and a honeypot (see practices.proposal_forms).
+field and a honeypot (honeypot_field below).
 """
 
 import re
@@ -25,6 +25,20 @@ CONTROL_CHARS_MESSAGE = (
     "Ce champ contient des caractères invisibles non autorisés (caractère nul ou de "
     "contrôle), souvent issus d'un copier-coller. Retapez le texte puis renvoyez le formulaire."
 )
+
+
+# The honeypot of every public form: hidden from people (the .hp-field wrapper, out of the
+# tab order, aria-hidden); robots that fill every field give themselves away.
+HONEYPOT = "site_web"
+
+
+def honeypot_field():
+    return forms.CharField(
+        label="Ne remplissez pas ce champ",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
 
 def has_control_characters(value):
@@ -50,10 +64,14 @@ class PublicForm(forms.Form):
     """The base of the portal's public forms: labels without a colon, and every field's
     raw value checked for control characters before anything else.
 
-    `exempt_from_control_check`: fields whose value is never used (a honeypot).
+    `exempt_from_control_check`: fields whose value is never used (the honeypot). A form
+    that declares `site_web = honeypot_field()` asks is_spam() before saving anything.
     """
 
-    exempt_from_control_check = ()
+    def is_spam(self):
+        return bool(self.data.get(HONEYPOT))
+
+    exempt_from_control_check = (HONEYPOT,)
 
     def __init__(self, data=None, *args, **kwargs):
         # Labels are followed by their field, not by a colon.

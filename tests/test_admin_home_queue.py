@@ -92,10 +92,13 @@ def test_an_editor_sees_their_drafts_and_what_was_sent_back(client, queue_conten
             "levers": [make_lever().pk],
             "start_year": "2020",
             "status": "draft",
+            "evidence_level": "declaratif",
             "key_figures-TOTAL_FORMS": "0",
             "key_figures-INITIAL_FORMS": "0",
             "recognitions-TOTAL_FORMS": "0",
             "recognitions-INITIAL_FORMS": "0",
+            "documents-TOTAL_FORMS": "0",
+            "documents-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302

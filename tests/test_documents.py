@@ -106,7 +106,8 @@ def attach(practice, name, content, **fields):
 
 
 def post_inline(client, practice, name, content):
-    client.force_login(make_staff("Éditeurs"))
+    # A responsable éditorial: an Éditeur's change of a published practice goes to review.
+    client.force_login(make_staff("Responsables éditoriaux"))
     data = practice_admin_form_data(practice)
     data.update(
         {
@@ -127,6 +128,15 @@ def test_editors_upload_a_document_in_the_practice_form(client, practice, settin
     assert document.format == "DOCX" and document.size == len(DOCX)
     assert (settings.MEDIA_ROOT / document.file.name).read_bytes() == DOCX
     assert document.file.name.startswith("documents/")
+
+
+def test_an_editor_changing_a_published_practice_sees_its_documents_read_only(client, practice):
+    attach(practice, "cctp.pdf", PDF)
+    client.force_login(make_staff("Éditeurs"))
+    page = client.get(f"/admin/practices/practice/{practice.pk}/change/").content.decode()
+    assert "Cahier des charges 2018" in page
+    assert 'name="documents-0-file"' not in page
+    assert 'name="documents-0-title"' not in page
 
 
 def test_a_renamed_file_is_refused_in_the_admin_with_a_french_message(client, practice):

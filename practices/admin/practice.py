@@ -28,7 +28,6 @@ from procurement_portal.admin_history import FrenchHistoryAdmin
 
 from .. import workflow
 from ..models import (
-    Document,
     KeyFigure,
     Practice,
     Recognition,
@@ -36,6 +35,7 @@ from ..models import (
 from ..resources import PracticeResource
 from ..review_queue import AuthorFilter, ScheduledFilter
 from ..revisions_admin import ReviewedChanges
+from .documents import DocumentInline
 
 # Characters of a title shown in the practice list.
 TITLE_CHARS = 70
@@ -46,13 +46,6 @@ class KeyFigureInline(EditorFormDefaults, admin.TabularInline):
     model = KeyFigure
     extra = 0
     fields = ["label", "value", "unit", "period", "position"]
-
-
-class DocumentInline(EditorFormDefaults, admin.TabularInline):
-    model = Document
-    extra = 0
-    fields = ["title", "kind", "file", "position", "format", "size"]
-    readonly_fields = ["format", "size"]
 
 
 class RecognitionInline(EditorFormDefaults, admin.TabularInline):

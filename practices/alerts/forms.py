@@ -1,7 +1,6 @@
 from django import forms
 
-from practices.proposal_forms import HONEYPOT
-from procurement_portal.forms import PublicForm
+from procurement_portal.forms import PublicForm, honeypot_field
 
 from .models import Subscription
 
@@ -28,21 +27,11 @@ class AlertForm(PublicForm):
             "invalid_choice": "Choisissez « Chaque jour » ou « Chaque semaine ».",
         },
     )
-    site_web = forms.CharField(
-        label="Ne remplissez pas ce champ",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
-    exempt_from_control_check = (HONEYPOT,)
+    site_web = honeypot_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-
-    def is_spam(self):
-        return bool(self.data.get(HONEYPOT))
 
 
 class FrequencyForm(forms.Form):
