@@ -28,7 +28,11 @@ from tests.factories import make_practice
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    # Restores the migration-made territories that an earlier transactional test flushed.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def free_port():
