@@ -2,6 +2,7 @@
 at 1280 and 768 px, and can be used with the keyboard alone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from practices import revisions
 from practices.models import Practice
@@ -210,7 +211,10 @@ def tab_to(page, selector, backwards=False, limit=250):
 
 def pick_in_autocomplete(page, search, option):
     page.keyboard.type(search)
-    page.locator(".select2-results__option", has_text=option).first.wait_for()
+    # The results of the first keystrokes can land after those of the whole word: wait until the
+    # highlighted choice is the one wanted, as a person reads it before pressing Enter.
+    highlighted = page.locator(".select2-results__option--highlighted")
+    expect(highlighted).to_have_text(option)
     page.keyboard.press("Enter")
 
 
