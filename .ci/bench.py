@@ -11,18 +11,28 @@ its own, `bench=<n>`, which the views ignore: the page is built from scratch, pa
 lookup and store included) and page cache hit (the same address again and again);
 finally a locust load test of a realistic mix, which must end with zero errors.
 
-Then the searches again on SQLite (BENCH_SQLITE=0 to skip), on a file of its own
-(BENCH_SQLITE_URL, default var/bench.sqlite3, replaced) with as many practices.
+Then the mixed-filter scenarios (issue 17, see SCENARIOS): every request a different
+real filter combination (lever × region × year, two search words × lever × sort, lever ×
+page 1–40, the home page, a practice page), so that neither the page cache nor any cache
+kept per filter set answers it; each as a ratio to the static file measured by the same
+gunicorn just before, and the workers' memory (RSS) after that load.
 
-Loopback only, bounded in time. Environment: BENCH_PRACTICES (10000), BENCH_SECONDS
-per page (5), BENCH_CONCURRENCY (2), BENCH_WORKERS gunicorn workers (2), BENCH_PORT
-(8765), BENCH_LOCUST_SECONDS (30, 0 to skip), BENCH_LOCUST_USERS (20).
+Then the searches again on SQLite (BENCH_SQLITE=0 to skip), on a file of its own
+(BENCH_SQLITE_URL, default var/bench.sqlite3, replaced) with BENCH_SQLITE_PRACTICES
+(10000: the search targets are set at 10,000).
+
+Loopback only, bounded in time. Environment: BENCH_PRACTICES (10000; 100000 for the
+scale targets), BENCH_SECONDS per page (5), BENCH_CONCURRENCY (2), BENCH_WORKERS gunicorn
+workers (2), BENCH_PORT (8765), BENCH_LOCUST_SECONDS (30, 0 to skip), BENCH_LOCUST_USERS
+(20), BENCH_SCENARIOS (1, 0 to skip).
 """
 
 import http.client
+import itertools
 import json
 import os
 import platform
+import random
 import secrets
 import shutil
 import statistics
@@ -31,6 +41,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -90,8 +101,10 @@ PAGES = [
     ("Export CSV filtré", "/pratiques/export.csv?levier=clauses-sociales", {}, False),
 ]
 
-# The same searches on the embedded default, SQLite (FTS5, bm25), with as many practices.
+# The same searches on the embedded default, SQLite (FTS5, bm25).
 SQLITE = os.environ.get("BENCH_SQLITE", "1") != "0"
+SQLITE_PRACTICES = int(os.environ.get("BENCH_SQLITE_PRACTICES", "10000"))
+SCENARIOS_ON = os.environ.get("BENCH_SCENARIOS", "1") != "0"
 SQLITE_URL = os.environ.get("BENCH_SQLITE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
 SQLITE_ENV = {
     **ENV,
@@ -202,14 +215,14 @@ print("COUNTS" + json.dumps(counts))
 
 def prepare_sqlite():
     path = Path(SQLITE_URL.removeprefix("sqlite:///"))
-    log(f"SQLite {path}: migrate, content, {PRACTICES} practices")
+    log(f"SQLite {path}: migrate, content, {SQLITE_PRACTICES} practices")
     path.unlink(missing_ok=True)
     shutil.rmtree(SQLITE_ENV["PORTAL_PAGE_CACHE_DIR"], ignore_errors=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     manage("migrate", "--noinput", "-v", "0", env=SQLITE_ENV)
     manage("load_content", "-v", "0", env=SQLITE_ENV)
     started = time.perf_counter()
-    manage("generate_practices", "--practices", str(PRACTICES), env=SQLITE_ENV)
+    manage("generate_practices", "--practices", str(SQLITE_PRACTICES), env=SQLITE_ENV)
     print(
         f"generate_practices (SQLite, full-text index included): "
         f"{time.perf_counter() - started:.1f} s"
@@ -283,11 +296,12 @@ def request(path, headers=None, connection=None):
     return response.status, response.headers, body
 
 
-def measure(path, headers, miss=False):
+def measure(path, headers, miss=False, addresses=None):
     """Requests per second, median and 95th-percentile latency (ms), errors.
 
     miss: each request gets an address of its own (`bench=<n>`, ignored by the views),
     so the page cache never has it: the page is built from scratch every time.
+    addresses: instead of `path`, an iterator of the addresses to request (a scenario).
     """
     latencies = []
     errors = []
@@ -296,6 +310,9 @@ def measure(path, headers, miss=False):
     separator = "&" if "?" in path else "?"
 
     def address():
+        if addresses is not None:
+            with lock:
+                return next(addresses)
         return f"{path}{separator}bench={next(serial)}" if miss else path
 
     for _ in range(3):  # warm-up: fill caches, open connections
@@ -361,6 +378,128 @@ def run_pages(pages, env=None):
                 flush=True,
             )
     return results
+
+
+# Mixed-filter scenarios (issue 17) ----------------------------------------------------
+
+# Words of the generated practices (titles, summaries, sectors, levers): pairs of them
+# match from a few dozen practices to most of them.
+SEARCH_WORDS = [
+    "insertion", "clause", "sociale", "marché", "structures", "équitable", "facilitateur",
+    "sourcing", "formation", "restauration", "entretien", "déchets", "textile", "emploi",
+]  # fmt: skip
+SORTS = ["pertinence", "recent", "titre"]
+YEARS = range(2008, 2026)
+PAGES_DEEP = range(1, 41)
+
+
+def references():
+    """({lever slug}, {region code}) of the benchmark's database."""
+    conn = connect()
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT slug FROM levers_lever ORDER BY slug")
+        levers = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT code FROM practices_region ORDER BY code")
+        regions = [row[0] for row in cursor.fetchall()]
+    conn.close()
+    return levers, regions
+
+
+def combinations(rows, seed):
+    """Every combination once, in a shuffled order, then again (each time with a `bench`
+    number of its own, so that the page cache never has it)."""
+    rows = list(rows)
+    random.Random(seed).shuffle(rows)  # noqa: S311 - a benchmark's order, no secret
+    for serial, row in enumerate(itertools.cycle(rows)):
+        yield f"{row}&bench={serial}" if "?" in row else f"{row}?bench={serial}"
+
+
+def scenarios():
+    """[(label, addresses, how many distinct filter combinations)]."""
+    levers, regions = references()
+    lever_region_year = [
+        f"/pratiques/?levier={lever}&region={region}&annee={year}"
+        for lever, region, year in itertools.product(levers, regions, YEARS)
+    ]
+    words = [" ".join(pair) for pair in itertools.combinations(SEARCH_WORDS, 2)]
+    search = [
+        f"/pratiques/?q={quote_plus(pair)}&levier={lever}&tri={sort}"
+        for pair, lever, sort in itertools.product(words, levers, SORTS)
+    ]
+    lever_page = [
+        f"/pratiques/?levier={lever}&page={page}"
+        for lever, page in itertools.product(levers, PAGES_DEEP)
+    ]
+    # Drafts are every twentieth generated practice (generate_practices).
+    practices = [f"/pratiques/exemple-genere-{n:06d}/" for n in range(1, PRACTICES + 1) if n % 20]
+    rows = [
+        ("Liste, levier × région × année", lever_region_year),
+        ("Recherche, deux mots × levier × tri", search),
+        ("Liste, levier × page 1–40", lever_page),
+        ("Accueil", ["/"]),
+        ("Page d'une pratique", practices),
+    ]
+    return [
+        (label, combinations(paths, seed), len(paths)) for seed, (label, paths) in enumerate(rows)
+    ]
+
+
+def worker_rss(master):
+    """{pid: resident memory in MB} of a gunicorn master's workers."""
+    rss = {}
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return rss
+    for pid in children:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss[int(pid)] = int(line.split()[1]) / 1024
+    return rss
+
+
+def run_scenarios(static):
+    """{label: (result, distinct combinations)}, static file first; then worker RSS."""
+    log(f"Mixed-filter scenarios, {PRACTICES} practices: every request a new combination")
+    results = {}
+    with Server() as server:
+        reference = measure(static, {"Accept-Encoding": "gzip, br"})
+        print(f"Fichier statique : {reference['rps']:.0f} req/s", flush=True)
+        results["Fichier statique (whitenoise)"] = (reference, 1)
+        for label, addresses, distinct in scenarios():
+            result = measure("", {}, addresses=addresses)
+            results[label] = (result, distinct)
+            print(
+                f"{label}: {result['rps']:.1f} req/s ({result['rps'] / reference['rps']:.2%}),"
+                f" median {result['median']:.1f} ms, {result['n']} requests"
+                f" over {distinct} combinations",
+                flush=True,
+            )
+        rss = worker_rss(server.process.pid)
+    return results, rss
+
+
+def scenario_table(results, rss):
+    static = results["Fichier statique (whitenoise)"][0]["rps"]
+    lines = [
+        f"Construites à chaque requête, {PRACTICES} pratiques "
+        "(ratio au fichier statique servi par le même gunicorn) :",
+        "",
+        "| Page | req/s | ratio | médiane | p95 | requêtes | combinaisons | erreurs |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for label, (r, distinct) in results.items():
+        lines.append(
+            f"| {label} | {r['rps']:.1f} | {r['rps'] / static:.2%} | {r['median']:.1f} ms "
+            f"| {r['p95']:.1f} ms | {r['n']} | {distinct} | {r['errors']} |"
+        )
+    memory = ", ".join(f"{mb:.0f} Mo" for mb in sorted(rss.values())) or "?"
+    lines += ["", f"Mémoire résidente des workers gunicorn après la charge : {memory}"]
+    return "\n".join(lines)
 
 
 def table(pages, counts, results):
@@ -469,6 +608,7 @@ def main():
             sys.exit(f"{path} answered {status}")
     started = time.perf_counter()
     results = run_pages(pages)
+    scenario_results, rss = run_scenarios(static) if SCENARIOS_ON else ({}, {})
     if SQLITE:
         prepare_sqlite()
         sqlite_counts = count_queries([path for _, path, *_ in SQLITE_PAGES], SQLITE_ENV)
@@ -483,13 +623,20 @@ def main():
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     print(f"{PRACTICES} pratiques ; {machine()} ; {when}\n")
     print(table(pages, counts, results))
+    if scenario_results:
+        print()
+        print(scenario_table(scenario_results, rss))
+    errors_in_scenarios = sum(r["errors"] for r, _ in scenario_results.values())
     errors = sum(
         missed["errors"] + (hit["errors"] if hit is not missed else 0)
         for missed, hit in results.values()
     )
     locust_ok = run_locust()
-    if errors or not locust_ok:
-        sys.exit(f"Errors: {errors} in the page measurements; locust ok: {locust_ok}")
+    if errors or errors_in_scenarios or not locust_ok:
+        sys.exit(
+            f"Errors: {errors} in the page measurements, {errors_in_scenarios} in the"
+            f" scenarios; locust ok: {locust_ok}"
+        )
 
 
 if __name__ == "__main__":

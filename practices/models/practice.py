@@ -301,12 +301,22 @@ class Practice(models.Model):
             models.Index(fields=["start_year", "end_year"], name="practice_years_idx"),
             models.Index(fields=["title"], name="practice_title_idx"),
             # Public lists count and group the published practices (facets): with the
-            # grouped columns in a partial index, PostgreSQL answers from the index
-            # alone instead of reading every (wide) row.
+            # grouped and filtered columns in a partial index, PostgreSQL answers from
+            # the index alone instead of reading every (wide) row; the department first
+            # for the region and department filters. At 100,000 practices, lever ×
+            # region × year: 343 → 69 ms (README, Benchmark).
             models.Index(
-                fields=["published_at", "department", "authority_type", "evidence_level", "id"],
+                fields=[
+                    "department",
+                    "authority_type",
+                    "evidence_level",
+                    "start_year",
+                    "end_year",
+                    "published_at",
+                    "id",
+                ],
                 condition=Q(status="published", deleted_at__isnull=True),
-                name="practice_published_facets_idx",
+                name="practice_facets_idx",
             ),
         ]
         constraints = [
