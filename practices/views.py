@@ -1,7 +1,17 @@
 """Public pages: home, practice list and detail, departments, robots.txt."""
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Prefetch, Value, When, prefetch_related_objects
+from django.db import connections
+from django.db.models import (
+    Case,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -161,18 +171,35 @@ def related_practices(practice):
     same_lever = levers.filter(
         lever__in=levers.filter(practice=practice.pk).values("lever")
     ).values("practice")
-    same_sector = sectors.filter(
-        sector__in=sectors.filter(practice=practice.pk).values("sector")
-    ).values("practice")
+    # Looked up for each candidate (EXISTS), not as the set of every practice sharing a
+    # sector, which PostgreSQL would build in full.
+    shares_sector = Exists(
+        sectors.filter(
+            practice=OuterRef("pk"),
+            sector__in=sectors.filter(practice=practice.pk).values("sector"),
+        )
+    )
+    candidates = Practice.objects.published().exclude(pk=practice.pk).filter(pk__in=same_lever)
+    region = practice.department.region_id
+    ranks = [
+        Q(department=practice.department_id),
+        Q(department__region=region) & ~Q(department=practice.department_id),
+        ~Q(department__region=region) & shares_sector,
+        # The rest: ranked below, with the others' newest few.
+        ~Q(department__region=region),
+    ]
+    if connections[candidates.db].features.supports_slicing_ordering_in_compound:
+        # The newest few of each rank, then ranked: ranking every practice that shares a
+        # lever read half the table (at 100,000 practices: 275 ms, now ~3 ms, README).
+        nearest = [
+            candidates.filter(rank).order_by("-published_at", "-pk").values("pk")[:RELATED_MAX]
+            for rank in ranks
+        ]
+        candidates = Practice.objects.filter(pk__in=nearest[0].union(*nearest[1:], all=True))
     return list(
-        Practice.objects.published()
-        .exclude(pk=practice.pk)
-        .filter(pk__in=same_lever)
-        .annotate(
+        candidates.annotate(
             closeness=Case(
-                When(department=practice.department_id, then=Value(0)),
-                When(department__region=practice.department.region_id, then=Value(1)),
-                When(pk__in=same_sector, then=Value(2)),
+                *(When(rank, then=Value(n)) for n, rank in enumerate(ranks[:3])),
                 default=Value(3),
             )
         )
