@@ -13,13 +13,20 @@ page shows beside the results:
 
 Nothing can be read in the wrong order: the first value read runs the query, which
 computes all of them.
+
+The counts and the total are kept under the content version per filter set (sort and
+page aside: page 2 has page 1's facets), so that paging or re-sorting runs only the
+query of the page itself; a search's ranked page is then a query of its own.
 """
 
+import hashlib
 from functools import cached_property
 
 from django.db import connections, models
 from django.db.models import Count, F, Value
 from django.db.models.functions import Cast, RowNumber
+
+from procurement_portal.page_cache import cached_for_content
 
 from .search import RELEVANCE_ORDER, relevance
 
@@ -146,6 +153,23 @@ class FacetedResults:
 
     @cached_property
     def _computed(self):
+        """(counts, total, ranked page ids), from the cache when this filter set's counts
+        are there (then the ranked page is left to the queryset, see results())."""
+        digest = hashlib.sha256(self.filterset.filter_key().encode()).hexdigest()
+        request = getattr(self.filterset, "request", None)
+        fresh = []
+
+        def compute():
+            fresh.append(self._compute())
+            return fresh[0][:2]
+
+        counts, total = cached_for_content(request, f"facet-counts:{digest}", compute)
+        if fresh:
+            return fresh[0]
+        self.page_slice = None
+        return counts, total, []
+
+    def _compute(self):
         counts = {name: {} for name in FACETS}
         total = 0
         ranked = []
@@ -207,6 +231,7 @@ class FacetedResults:
     def results(self, queryset):
         """`queryset` (the filtered results, sorted) for the paginator: the ranked page
         when this query ranked it, the queryset itself otherwise."""
+        self._computed  # noqa: B018 - decides whether the page was ranked with the counts
         if self.page_slice is None:
             return queryset
         return RankedPage(queryset, self)

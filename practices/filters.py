@@ -294,6 +294,14 @@ class PracticeFilter(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
+    def filter_key(self):
+        """The valid filters in use, sort aside, as text: two requests with the same key
+        (another page, another sort) have the same results and facet counts."""
+        parts = [f"q={self.search_query()}"]
+        parts += [f"{name}={','.join(sorted(self.selected(name)))}" for name in FACETS]
+        parts.append(f"annee={self._cleaned().get('annee')}")
+        return "&".join(parts)
+
     def selected(self, name):
         """Slugs/codes currently selected for a facet, as strings."""
         value = self._cleaned().get(name)

@@ -84,9 +84,10 @@ def test_filtered_lists_still_label_their_facets_when_the_cache_fails(
     response = client.get("/pratiques/?levier=marches-reserves")
 
     assert response.status_code == 200
-    # Two reads (the page, then the facet labels) and two writes, each failing.
-    assert broken_cache.count("get") == 2
-    assert broken_cache.count("set") == 2
+    # Three reads (the page, the facet labels, the facet counts) and three writes, each
+    # failing.
+    assert broken_cache.count("get") == 3
+    assert broken_cache.count("set") == 3
     assert "Marchés réservés" in response.content.decode()
 
 

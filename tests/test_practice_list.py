@@ -4,6 +4,8 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -255,6 +257,34 @@ def test_facet_counts_take_a_constant_number_of_queries(
     assert response.context["count"] > 0
     with django_assert_max_num_queries(8):
         client.get(URL, {"page": "2"})
+
+
+def test_other_pages_and_sorts_of_a_filter_set_reuse_its_facet_counts_until_content_changes(
+    client, page_cache, committed
+):
+    lever = make_lever()
+    for i in range(30):
+        make_practice(levers=[lever], department=["62", "35"][i % 2], title=f"Pratique {i}")
+    query = {"levier": lever.slug, "q": "pratique"}
+    with CaptureQueriesContext(connection) as built:
+        first = client.get(URL, query)
+    assert first.context["count"] == 30
+    # The same filters, another page and sort: the page's own query, not the facets'.
+    with CaptureQueriesContext(connection) as reused:
+        second = client.get(URL, {**query, "page": "2", "tri": "titre"})
+    assert [q for q in built.captured_queries if "'rows:'" in q["sql"]]
+    assert not [q for q in reused.captured_queries if "'rows:'" in q["sql"]]
+    assert len(reused) < len(built)
+    assert facet(second, "departement") == facet(first, "departement") == {"62": 15, "35": 15}
+    assert second.context["count"] == 30
+    # A search's ranked page, once the counts are cached: still every practice once.
+    pages = [client.get(URL, {**query, "page": str(n)}) for n in (2, 3)]
+    shown = listed(first) + [slug for page in pages for slug in listed(page)]
+    assert sorted(shown) == sorted(p.slug for p in Practice.objects.all())
+    with committed():
+        make_practice(levers=[lever], department="62", title="Pratique nouvelle")
+    third = client.get(URL, {**query, "page": "2", "tri": "titre"})
+    assert facet(third, "departement") == {"62": 16, "35": 15}
 
 
 # Result count, chips, empty result --------------------------------------------
