@@ -44,6 +44,7 @@ ROW_FACETS = {
     "departement": "department",
     "region": "department__region",
     "type_collectivite": "authority_type",
+    "preuve": "evidence_level",
 }
 M2M_FACETS = {"levier": "levers", "secteur": "sectors"}
 # OFFSET is a 64-bit integer; a page that far is empty anyway.
@@ -100,38 +101,35 @@ class FacetedResults:
 
     @cached_property
     def _rows(self):
-        """[(branch, key, region, authority, n)], one UNION ALL of grouped counts.
+        """[(branch, key, region, authority, evidence, n)], one UNION ALL of grouped
+        counts.
 
         Each branch reads its own filtered practices: one GROUP BY for the facets on the
         practice row (per distinct set of filters), one per through table (no DISTINCT),
         and the ranked page. Filters in use make distinct sets only for their own facet.
         """
+        # The evidence level is grouped with the other row facets: one GROUP BY (one read
+        # of the filtered practices) fewer than a branch of its own, of four or five.
         branches = [
             self._base(excluded)
             .annotate(branch=Value(branch))
-            .values("branch", "department", "department__region", "authority_type")
+            .values("branch", *ROW_FACETS.values())
             .annotate(n=Count("pk"))
-            .values_list("branch", "department", "department__region", "authority_type", "n")
+            .values_list("branch", *ROW_FACETS.values(), "n")
             for excluded, branch in self._row_groups.items()
         ]
-        # The evidence level: a few values on the row, one small GROUP BY of its own.
-        branches.append(
-            self._base("preuve")
-            .annotate(branch=Value("preuve"), key=F("evidence_level"), a=Value(""), b=Value(""))
-            .values("branch", "key", "a", "b")
-            .annotate(n=Count("pk"))
-            .values_list("branch", "key", "a", "b", "n")
-        )
         for name, relation in M2M_FACETS.items():
             # Joined to the through table and grouped on its key (no DISTINCT: the filters
             # on a relation are IN subqueries, so each practice is one row before the join).
             branches.append(
                 self._base(name)
                 .filter(**{f"{relation}__isnull": False})
-                .annotate(branch=Value(name), key=_text(relation), a=Value(""), b=Value(""))
-                .values("branch", "key", "a", "b")
+                .annotate(
+                    branch=Value(name), key=_text(relation), a=Value(""), b=Value(""), c=Value("")
+                )
+                .values("branch", "key", "a", "b", "c")
                 .annotate(n=Count("pk"))
-                .values_list("branch", "key", "a", "b", "n")
+                .values_list("branch", "key", "a", "b", "c", "n")
             )
         if self.page_slice is not None:
             offset, limit = self.page_slice
@@ -144,10 +142,11 @@ class FacetedResults:
                     key=_text("pk"),
                     a=Value(""),
                     b=Value(""),
+                    c=Value(""),
                     n=models.Window(RowNumber(), order_by=order),
                 )
                 .order_by(*RELEVANCE_ORDER)
-                .values_list("branch", "key", "a", "b", "n")[offset : offset + limit]
+                .values_list("branch", "key", "a", "b", "c", "n")[offset : offset + limit]
             )
         return list(branches[0].union(*branches[1:], all=True))
 
@@ -174,13 +173,11 @@ class FacetedResults:
         total = 0
         ranked = []
         slugs = self.filterset.choice_slugs()
-        columns = {"departement": 1, "region": 2, "type_collectivite": 3}
+        columns = {name: column for column, name in enumerate(ROW_FACETS, start=1)}
         for row in self._rows:
-            branch, n = row[0], row[4]
+            branch, n = row[0], row[-1]
             if branch == "page":
                 ranked.append((n, int(row[1])))
-            elif branch == "preuve":
-                counts[branch][row[1]] = n
             elif branch in M2M_FACETS:
                 slug = slugs[branch].get(row[1])
                 if slug is not None:
