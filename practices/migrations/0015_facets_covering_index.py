@@ -19,4 +19,14 @@ class Migration(migrations.Migration):
             model_name='practice',
             index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('status', 'published')), fields=['department', 'published_at', 'authority_type', 'evidence_level', 'start_year', 'end_year', 'id'], name='practice_facets_idx'),
         ),
+        migrations.RunSQL(
+            "CREATE INDEX practice_levers_lever_practice_idx "
+            "ON practices_practice_levers (lever_id, practice_id)",
+            "DROP INDEX practice_levers_lever_practice_idx",
+        ),
+        migrations.RunSQL(
+            "CREATE INDEX practice_sectors_sector_practice_idx "
+            "ON practices_practice_sectors (sector_id, practice_id)",
+            "DROP INDEX practice_sectors_sector_practice_idx",
+        ),
     ]
