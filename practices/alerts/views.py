@@ -55,10 +55,15 @@ def subscribe_address(email, query, frequency):
     """The subscription of `email` to `query`: created unconfirmed, or the existing one.
     An existing confirmed one is left as it is (only its owner changes it)."""
     with transaction.atomic():
-        subscription, created = Subscription.objects.get_or_create(
-            email=email, query=query, defaults={"frequency": frequency}
+        # Mailboxes ignore the case of addresses: « Agent@… » already has « agent@… »'s alert.
+        subscription = (
+            Subscription.objects.select_for_update()
+            .filter(email__iexact=email, query=query)
+            .first()
         )
-        if not created and not subscription.is_confirmed:
+        if subscription is None:
+            return Subscription.objects.create(email=email, query=query, frequency=frequency)
+        if not subscription.is_confirmed:
             # Asked again: the latest frequency, and seven days again to confirm.
             subscription.frequency = frequency
             subscription.created_at = timezone.now()
