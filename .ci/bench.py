@@ -105,6 +105,7 @@ PAGES = [
 SQLITE = os.environ.get("BENCH_SQLITE", "1") != "0"
 SQLITE_PRACTICES = int(os.environ.get("BENCH_SQLITE_PRACTICES", "10000"))
 SCENARIOS_ON = os.environ.get("BENCH_SCENARIOS", "1") != "0"
+EXPORT_TIMEOUT = 300
 SQLITE_URL = os.environ.get("BENCH_SQLITE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
 SQLITE_ENV = {
     **ENV,
@@ -266,6 +267,10 @@ class Server:
                 str(WORKERS),
                 "--log-level",
                 "warning",
+                # The full CSV export's first build (one file per content version) takes
+                # longer than gunicorn's default 30 s at 100,000 practices (README).
+                "--timeout",
+                str(EXPORT_TIMEOUT),
             ],
             cwd=ROOT,
             env=self.env,
@@ -286,8 +291,8 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def request(path, headers=None, connection=None):
-    conn = connection or http.client.HTTPConnection(HOST, PORT, timeout=30)
+def request(path, headers=None, connection=None, timeout=30):
+    conn = connection or http.client.HTTPConnection(HOST, PORT, timeout=timeout)
     conn.request("GET", path, headers={"Host": HOST, **(headers or {})})
     response = conn.getresponse()
     body = response.read()
@@ -362,7 +367,7 @@ def run_pages(pages, env=None):
     results = {}
     with Server(env):
         started = time.perf_counter()
-        status, _, body = request("/pratiques/export.csv")
+        status, _, body = request("/pratiques/export.csv", timeout=EXPORT_TIMEOUT)
         print(
             f"Export CSV, first request (builds the file): {time.perf_counter() - started:.2f} s,"
             f" {len(body) / 2**20:.1f} MB, status {status}",
