@@ -61,7 +61,7 @@ def test_accessibility_statement_is_honest_and_names_the_recourse(client, db):
     assert "RGAA" in body and "4.1" in body
     assert "non conforme" in body
     assert "Aucun audit complet du RGAA n'a encore été réalisé" in body
-    assert "axe-core" in body and "Nu" in body
+    assert "axe-core" in body and "Nu" in body and "Lighthouse" in body
     assert "Défenseur des droits" in body and "Libre réponse 71120" in body
     assert 'href="/contact/"' in client.get("/accessibilite/").content.decode()
 
