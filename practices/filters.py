@@ -284,7 +284,8 @@ class PracticeFilter(django_filters.FilterSet):
         if sort == "titre":
             return queryset.order_by("title", "pk")
         if sort == "pertinence" and self.search_query():
-            return order_by_relevance(queryset, self.search_query(), self.synonyms())
+            # filter_search() has searched it with the same query and synonyms.
+            return order_by_relevance(queryset, self.search_query(), self.synonyms(), searched=True)
         return queryset.order_by("-published_at", "-pk")
 
     # Facets ------------------------------------------------------------------

@@ -91,6 +91,7 @@ class PracticeQuerySet(PublicContentQuerySet):
         return search_practices(self, query)
 
     def order_by_relevance(self, query):
+        """Best matches first; on SQLite only matches can be ranked, so it searches too."""
         from ..search import order_by_relevance
 
         return order_by_relevance(self, query)
