@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from procurement_portal.forms import PublicForm, honeypot_field
 from procurement_portal.links import absolute_url
+from procurement_portal.mail import send_or_log
 from procurement_portal.rate_limit import RateLimit, too_many_requests
 
 from .inbox import MESSAGE_MAX_LENGTH, ContactMessage
@@ -119,16 +120,10 @@ def _message_for(request, contact):
 
 def forward(request, contact):
     """Mail a saved message; True when the mail server took it (sent_at is then set)."""
-    try:
-        _message_for(request, contact).send(fail_silently=False)
-    except Exception as error:
-        # The error's class only: SMTP errors quote addresses, which stay out of logs.
-        logger.error(
-            "Could not forward contact message %s (practice %s): %s; it is saved.",
-            contact.pk,
-            contact.practice.slug,
-            type(error).__name__,
-        )
+    if not send_or_log(
+        _message_for(request, contact),
+        f"contact message {contact.pk} (practice {contact.practice.slug})",
+    ):
         return False
     contact.sent_at = timezone.now()
     ContactMessage.objects.filter(pk=contact.pk).update(sent_at=contact.sent_at)

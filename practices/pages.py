@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from levers.models import Fiche, Kit, Lever
 from procurement_portal.forms import PublicForm, honeypot_field
 from procurement_portal.links import absolute_url
+from procurement_portal.mail import send_or_log
 from procurement_portal.rate_limit import RateLimit, too_many_requests
 
 from .legal import LegalText
@@ -118,22 +119,6 @@ class ContactForm(PublicForm):
         )
 
 
-def _send(message, what, contact):
-    """Send one message; a failure is logged, never raised: the message is already saved."""
-    try:
-        message.send(fail_silently=False)
-    except Exception as error:
-        # The error's class only: SMTP errors quote the recipients' addresses.
-        logger.error(
-            "Could not send the %s for contact message %s: %s; the message is saved.",
-            what,
-            contact.pk,
-            type(error).__name__,
-        )
-        return False
-    return True
-
-
 def notify(request, contact):
     """Mail the editors the message; acknowledge the visitor without echoing their text.
 
@@ -152,30 +137,28 @@ def notify(request, contact):
     }
     if settings.PORTAL_EDITORS_EMAILS:
         subject = " ".join(contact.subject.split())
-        _send(
+        send_or_log(
             EmailMessage(
                 subject=f"Message reçu par le formulaire de contact : {subject}"[:200],
                 body=render_to_string("emails/site_contact_editors.txt", context),
                 to=settings.PORTAL_EDITORS_EMAILS,
                 reply_to=[contact.email],
             ),
-            "editors' notification",
-            contact,
+            f"the editors' notification of contact message {contact.pk}",
         )
     else:
         logger.warning(
             "PORTAL_EDITORS_EMAILS is empty: no editor was emailed about contact message %s.",
             contact.pk,
         )
-    _send(
+    send_or_log(
         EmailMessage(
             subject="Votre message au portail Commande publique responsable",
             body=render_to_string("emails/contact_acknowledgement.txt", context),
             to=[contact.email],
             reply_to=[settings.PORTAL_PRIVACY_EMAIL] if settings.PORTAL_PRIVACY_EMAIL else None,
         ),
-        "acknowledgement",
-        contact,
+        f"the acknowledgement of contact message {contact.pk}",
     )
 
 

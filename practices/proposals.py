@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from procurement_portal.links import absolute_url
+from procurement_portal.mail import send_or_log
 
 from .models import Contribution, Practice, unique_practice_slug
 
@@ -65,24 +66,6 @@ def _admin_url(request, contribution):
         except NoReverseMatch:
             continue
     return absolute_url(request, "/admin/")
-
-
-def _send(message, what, contribution):
-    """Send one message; a failure is logged, never raised: the proposal is already saved."""
-    try:
-        message.send(fail_silently=False)
-    except Exception as error:
-        # The error's class only: SMTP errors quote the recipients' addresses, personal
-        # data that must stay out of the logs.
-        logger.error(
-            "Could not send the %s for contribution %s (practice %s): %s; the proposal is saved.",
-            what,
-            contribution.pk,
-            contribution.practice.slug,
-            type(error).__name__,
-        )
-        return False
-    return True
 
 
 def reference(contribution):
@@ -146,28 +129,26 @@ def notify(request, contribution):
     # Single-line fields cannot hold line breaks (validated); collapse anyway for headers.
     title = " ".join(practice.title.split())
     if settings.PORTAL_EDITORS_EMAILS:
-        _send(
+        send_or_log(
             EmailMessage(
                 subject=f"Nouvelle proposition {context['reference']} : « {title} »"[:200],
                 body=render_to_string("emails/proposal_editors.txt", context),
                 to=settings.PORTAL_EDITORS_EMAILS,
                 reply_to=[contribution.contributor_email],
             ),
-            "editors' notification",
-            contribution,
+            f"the editors' notification of contribution {contribution.pk}",
         )
     else:
         logger.warning(
             "PORTAL_EDITORS_EMAILS is empty: no editor was emailed about contribution %s.",
             contribution.pk,
         )
-    _send(
+    send_or_log(
         EmailMessage(
             subject=f"Proposition de pratique reçue ({context['reference']})",
             body=render_to_string("emails/proposal_acknowledgement.txt", context),
             to=[contribution.contributor_email],
             reply_to=[settings.PORTAL_PRIVACY_EMAIL] if settings.PORTAL_PRIVACY_EMAIL else None,
         ),
-        "acknowledgement",
-        contribution,
+        f"the acknowledgement of contribution {contribution.pk}",
     )

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from procurement_portal.forms import PublicForm, honeypot_field
 from procurement_portal.links import absolute_url
+from procurement_portal.mail import send_or_log
 from procurement_portal.rate_limit import RateLimit, too_many_requests
 
 from .contact import _public_practice, quoted
@@ -76,17 +77,9 @@ def notify_editors(request, suggestion):
         to=settings.PORTAL_EDITORS_EMAILS,
         reply_to=[suggestion.email] if suggestion.email else None,
     )
-    try:
-        message.send(fail_silently=False)
-    except Exception as error:
-        logger.error(
-            "Could not email the editors about suggestion %s (practice %s): %s; it is saved.",
-            suggestion.pk,
-            practice.slug,
-            type(error).__name__,
-        )
-        return False
-    return True
+    return send_or_log(
+        message, f"the editors' mail about suggestion {suggestion.pk} (practice {practice.slug})"
+    )
 
 
 @transaction.non_atomic_requests  # the suggestion commits before any email is attempted

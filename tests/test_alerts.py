@@ -147,6 +147,17 @@ def test_asking_again_for_an_unconfirmed_alert_gives_seven_days_again(client, le
     assert subscription.is_confirmed
 
 
+def test_an_address_typed_in_other_capitals_has_the_same_alert(client, lever, smtp_server):
+    subscribe(client, email="Agent@Ville.example", levier="clauses-sociales")
+    Subscription.objects.get().confirm()
+    subscribe(client, email="agent@VILLE.example", levier="clauses-sociales")
+    subscribe(client, email="AGENT@ville.example", levier="clauses-sociales")
+    assert Subscription.objects.count() == 1
+    smtp_server.wait_for(3)
+    # The later requests are told the alert exists: nothing new to confirm.
+    assert "confirmer" not in smtp_server.body(2)
+
+
 def test_sent_page_says_to_check_the_mailbox(client, db):
     page = text(client.get(SENT_URL))
     assert "Vérifiez votre messagerie" in page

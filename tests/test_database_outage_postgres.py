@@ -8,25 +8,20 @@ Meanwhile cached pages are served by both workers with their ETag, anything else
 afterwards pages are built again without restarting gunicorn.
 """
 
-import http.client
 import json
-import os
 import re
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlencode
 
 import psycopg2
 import pytest
 from django.db import connection
 
+from tests.conftest import ROOT, gunicorn_server, http_request, portal_environment
 from tests.factories import make_practice
-
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 
 pytestmark = [
     pytest.mark.postgres,
@@ -35,26 +30,8 @@ pytestmark = [
 ]
 
 
-def free_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def request(port, method, path, body=None, headers=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        conn.close()
-
-
 def get(port, path, headers=None):
-    return request(port, "GET", path, headers=headers)
+    return http_request(port, "GET", path, headers=headers)
 
 
 def admin_connection():
@@ -85,13 +62,7 @@ def allow_connections(allowed):
 @pytest.fixture
 def gunicorn(tmp_path, content):
     settings = connection.settings_dict
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PORTAL_", "PYTEST_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="procurement_portal.settings",
+    env = portal_environment(
         DJANGO_SECRET_KEY="x" * 50,
         DATABASE_URL=(
             f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:"
@@ -114,33 +85,12 @@ def gunicorn(tmp_path, content):
         capture_output=True,
         timeout=300,
     )
-    port = free_port()
     log = tmp_path / "access.log"
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "procurement_portal.wsgi",
-            *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"),
-            *("--access-logfile", str(log), "--access-logformat", "%(p)s %(r)s %(s)s"),
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    access_log = ("--access-logfile", str(log), "--access-logformat", "%(p)s %(r)s %(s)s")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if get(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "gunicorn did not start within 60 s"
-            assert server.poll() is None, "gunicorn exited"
-            time.sleep(0.2)
-        yield port, log
+        with gunicorn_server(env, workers=2, extra_args=access_log) as (_, port):
+            yield port, log
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         allow_connections(True)
 
 
@@ -194,7 +144,7 @@ def test_cached_pages_survive_a_database_outage_and_pages_are_built_again_after(
             ("/alertes/", {"email": "lecteur@example.org"}),
         ):
             body = urlencode({"csrfmiddlewaretoken": token, **data})
-            status, headers, answer = request(port, "POST", path, body, post_headers)
+            status, headers, answer = http_request(port, "POST", path, body, post_headers)
             assert status == 503, path
             assert "rien n&#x27;a été enregistré" in answer.decode(), path
 

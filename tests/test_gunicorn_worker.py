@@ -2,9 +2,6 @@
 its memory stays put whatever query strings visitors send (500 requests, each with an
 unknown parameter of its own), and it believes no forwarded header."""
 
-import http.client
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,20 +9,14 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from tests.conftest import ROOT, gunicorn_server, http_request, portal_environment
+
 REQUESTS = 500
 ALLOWED_GROWTH_MB = 20
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/status").exists(), reason="reads a worker's memory in /proc"
 )
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_mb(pid):
@@ -36,26 +27,15 @@ def rss_mb(pid):
 
 
 def get(port, path, headers=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", path, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
+    status, _, body = http_request(port, "GET", path, headers=headers)
+    return status, body
 
 
 @pytest.fixture(scope="module")
 def gunicorn(tmp_path_factory):
     """One sync worker on a SQLite database with 1,500 practices (a ~0.5 MB sitemap)."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PORTAL_", "PYTEST_"))
-    }
     tmp_path = tmp_path_factory.mktemp("gunicorn")
-    env.update(
-        DJANGO_SETTINGS_MODULE="procurement_portal.settings",
+    env = portal_environment(
         DJANGO_SECRET_KEY="x" * 50,
         DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
@@ -78,33 +58,10 @@ def gunicorn(tmp_path_factory):
             capture_output=True,
             timeout=300,
         )
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "procurement_portal.wsgi",
-            *("--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"),
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if get(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "gunicorn did not start within 60 s"
-            assert server.poll() is None, "gunicorn exited"
-            time.sleep(0.2)
+    with gunicorn_server(env) as (server, port):
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         assert len(children) == 1
         yield port, int(children[0])
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_distinct_unknown_parameters_leave_a_worker_s_memory_where_it_was(gunicorn):

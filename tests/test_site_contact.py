@@ -85,7 +85,7 @@ def test_a_failing_mail_server_loses_nothing(client, db, editors, smtp_server, c
     response = client.post(URL, data())
     assert response.status_code == 302
     assert SiteMessage.objects.count() == 1
-    assert "the message is saved" in caplog.text
+    assert "it is saved" in caplog.text
     assert "camille.martin@example.org" not in caplog.text
 
 

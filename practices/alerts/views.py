@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from procurement_portal.mail import send_or_log
 from procurement_portal.page_cache import query_parameters
 from procurement_portal.rate_limit import RateLimit, too_many_requests
 
@@ -50,24 +51,19 @@ def _same_origin(request):
     return origin in allowed
 
 
-def _send(message, what, subscription):
-    """A failing mail server is logged; the visitor still sees the same page and may retry."""
-    try:
-        message.send(fail_silently=False)
-    except Exception as error:
-        logger.error(
-            "Could not send the %s of alert %s: %s.", what, subscription.pk, type(error).__name__
-        )
-
-
 def subscribe_address(email, query, frequency):
     """The subscription of `email` to `query`: created unconfirmed, or the existing one.
     An existing confirmed one is left as it is (only its owner changes it)."""
     with transaction.atomic():
-        subscription, created = Subscription.objects.get_or_create(
-            email=email, query=query, defaults={"frequency": frequency}
+        # Mailboxes ignore the case of addresses: « Agent@… » already has « agent@… »'s alert.
+        subscription = (
+            Subscription.objects.select_for_update()
+            .filter(email__iexact=email, query=query)
+            .first()
         )
-        if not created and not subscription.is_confirmed:
+        if subscription is None:
+            return Subscription.objects.create(email=email, query=query, frequency=frequency)
+        if not subscription.is_confirmed:
             # Asked again: the latest frequency, and seven days again to confirm.
             subscription.frequency = frequency
             subscription.created_at = timezone.now()
@@ -114,7 +110,10 @@ def _subscribe(request):
                 return too_many_requests(request, rate_limit, noun="demandes d'alerte")
             email = BaseUserManager.normalize_email(form.cleaned_data["email"])
             subscription = subscribe_address(email, query, form.cleaned_data["frequence"])
-            _send(mail.confirmation(subscription, request), "confirmation", subscription)
+            send_or_log(
+                mail.confirmation(subscription, request),
+                f"the confirmation of alert {subscription.pk}",
+            )
             # The same page whether the address had this alert or not.
             return redirect("alerts:sent")
     return _render_form(request, form, filterset)

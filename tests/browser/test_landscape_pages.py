@@ -1,5 +1,5 @@
-"""The map and the statistics in Chromium: axe-core at 1280 and 360 px, accessible names of the
-shapes, links that lead to the counted practices, keyboard, no horizontal scroll, the CSP."""
+"""The map and the statistics in Chromium: accessible names of the shapes, links that lead to
+the counted practices, keyboard, the CSP (axe-core and width: test_public_pages.py)."""
 
 import re
 
@@ -11,45 +11,13 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PAGES = {
-    "carte": "/carte/",
-    "carte filtrée": "/carte/?levier=commerce-equitable",
-    "carte avec erreurs": "/carte/?levier=inconnu&annee=abc",
-    "départements": "/departements/",
-    "statistiques": "/statistiques/",
-    "statistiques d'une région": "/statistiques/?region=32",
-    "statistiques sans résultat": "/statistiques/?q=introuvable",
-    "accueil": "/",
-}
-WIDTHS = [1280, 360]
+# axe-core and the 320 px check of these pages are in test_public_pages.py (PAGE_TYPES).
+PAGES = ["/carte/", "/carte/?levier=commerce-equitable", "/departements/", "/statistiques/", "/"]
 
 
 @pytest.fixture
 def site(live_server, content):
     return live_server.url
-
-
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("url", PAGES.values(), ids=PAGES.keys())
-def test_zero_axe_violations(browser, site, axe_violations, url, width):
-    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto(site + url)
-        assert axe_violations(page) == []
-    finally:
-        context.close()
-
-
-@pytest.mark.parametrize("url", PAGES.values(), ids=PAGES.keys())
-def test_no_horizontal_scroll_at_320_pixels(browser, site, url):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 320, "height": 640})
-    try:
-        page = context.new_page()
-        page.goto(site + url)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    finally:
-        context.close()
 
 
 def test_shapes_have_accessible_names_with_their_counts(page, site):
@@ -115,7 +83,7 @@ def test_pages_run_under_the_policy_and_without_javascript(browser, site):
             "console",
             lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
         )
-        for url in PAGES.values():
+        for url in PAGES:
             page.goto(site + url)
         page.goto(site + "/carte/?levier=commerce-equitable")
         expect(page.get_by_role("link", name="Ille-et-Vilaine (35) : 1 pratique")).to_have_count(1)

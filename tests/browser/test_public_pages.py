@@ -36,6 +36,12 @@ PAGE_TYPES = {
     "contact": "/contact/",
     "message envoyé": "/contact/merci/",
     "données ouvertes": "/donnees/",
+    "carte": "/carte/",
+    "carte filtrée": "/carte/?levier=commerce-equitable",
+    "carte avec erreurs": "/carte/?levier=inconnu&annee=abc",
+    "statistiques": "/statistiques/",
+    "statistiques d'une région": "/statistiques/?region=32",
+    "statistiques sans résultat": "/statistiques/?q=introuvable",
 }
 # The widths axe-core checks every page type at: an office screen and a small phone.
 WIDTHS = {"1280px": (1280, 900), "360px": (360, 740)}
