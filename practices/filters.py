@@ -132,15 +132,13 @@ class PracticeFilterForm(forms.Form):
 
     rejected: tuple = ()
 
-    def _post_clean(self):
+    def clean(self):
+        cleaned = super().clean()
         # Not add_error(), which would drop the field's valid values along with the bad.
         for name, field in self.fields.items():
             for value in getattr(field, "unknown", ()):
                 message = field.error_messages["invalid_choice"] % {"value": value}
-                self._errors.setdefault(name, self.error_class()).append(message)
-
-    def clean(self):
-        cleaned = super().clean()
+                self.errors.setdefault(name, self.error_class()).append(message)
         for name in self.rejected:
             if name in self.fields:
                 message = (
