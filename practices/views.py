@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from levers.models import LegalBasis, Lever
+from procurement_portal.links import absolute_url
 from procurement_portal.page_cache import query_parameters
 
 from . import revisions, revisions_display
@@ -225,7 +226,7 @@ def practice_detail(request, slug):
         "related": related,
         "revision": revision,
         "can_contact": not preview and contact_route(practice) is not None,
-        "share_url": request.build_absolute_uri(practice.get_absolute_url()),
+        "share_url": absolute_url(request, practice.get_absolute_url()),
     }
     return render(request, "practices/practice_detail.html", context)
 
@@ -270,7 +271,7 @@ def department_detail(request, code):
 
 @require_safe
 def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    sitemap = absolute_url(request, reverse("sitemap"))
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
