@@ -28,7 +28,9 @@ from .models import FIRST_YEAR, LAST_YEAR, Department, EvidenceLevel, Practice, 
 from .search import load_synonyms, order_by_relevance, search_practices
 
 QUERY_MAX_LENGTH = 200
-CONTROL_CHARS_MESSAGE = "Cette valeur contient des caractères non autorisés."
+# How a filter parameter with a control character is reported (the rule itself, and the
+# forms' wording, are procurement_portal.forms').
+PARAMETER_CONTROL_CHARS_MESSAGE = "Cette valeur contient des caractères non autorisés."
 
 
 class KnownChoicesMixin:
@@ -68,18 +70,23 @@ class SlugMultipleChoiceField(KnownChoicesMixin, forms.ModelMultipleChoiceField)
             # Not queryset.none(), as Django returns: the filter tests the value's truth,
             # and a QuerySet's truth costs a query compilation.
             return []
-        return super().clean(value)
+        if self.known is None:
+            return super().clean(value)
+        value = self.prepare_value(value)
+        if not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        if not isinstance(value, list | tuple):
+            raise ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        choices = self._known_values(value)
+        self.run_validators(value)
+        return choices
 
     # Values of the last clean that matched no choice, when others did: they are reported
     # by PracticeFilterForm and the valid ones still apply (a shared link with one lever
     # renamed since keeps its other levers).
     unknown = ()
 
-    def _check_values(self, value):
-        if self.known is None:
-            return super()._check_values(value)
-        if isinstance(value, str) or not hasattr(value, "__iter__"):
-            raise ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+    def _known_values(self, value):
         values = sorted({str(v) for v in value})
         choices = [self.known()[v] for v in values if v in self.known()]
         self.unknown = [v for v in values if v not in self.known()]
@@ -125,21 +132,19 @@ class PracticeFilterForm(forms.Form):
 
     rejected: tuple = ()
 
-    def _post_clean(self):
+    def clean(self):
+        cleaned = super().clean()
         # Not add_error(), which would drop the field's valid values along with the bad.
         for name, field in self.fields.items():
             for value in getattr(field, "unknown", ()):
                 message = field.error_messages["invalid_choice"] % {"value": value}
-                self._errors.setdefault(name, self.error_class()).append(message)
-
-    def clean(self):
-        cleaned = super().clean()
+                self.errors.setdefault(name, self.error_class()).append(message)
         for name in self.rejected:
             if name in self.fields:
                 message = (
                     "La recherche contient des caractères non autorisés."
                     if name == "q"
-                    else CONTROL_CHARS_MESSAGE
+                    else PARAMETER_CONTROL_CHARS_MESSAGE
                 )
                 self.add_error(name, message)
         return cleaned
@@ -277,7 +282,8 @@ class PracticeFilter(django_filters.FilterSet):
         if sort == "titre":
             return queryset.order_by("title", "pk")
         if sort == "pertinence" and self.search_query():
-            return order_by_relevance(queryset, self.search_query(), self.synonyms())
+            # filter_search() has searched it with the same query and synonyms.
+            return order_by_relevance(queryset, self.search_query(), self.synonyms(), searched=True)
         return queryset.order_by("-published_at", "-pk")
 
     # Facets ------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from levers.models import Fiche, Kit, Lever
 from procurement_portal.forms import PublicForm, honeypot_field
-from procurement_portal.links import absolute_url as _absolute
+from procurement_portal.links import absolute_url
 from procurement_portal.mail import send_or_log
 from procurement_portal.rate_limit import RateLimit, too_many_requests
 
@@ -128,11 +128,11 @@ def notify(request, contact):
     """
     context = {
         "contact": contact,
-        "admin_url": _absolute(
+        "admin_url": absolute_url(
             request, reverse("admin:practices_sitemessage_change", args=[contact.pk])
         ),
-        "site_url": _absolute(request, "/"),
-        "privacy_url": _absolute(request, reverse("practices:donnees_personnelles")),
+        "site_url": absolute_url(request, "/"),
+        "privacy_url": absolute_url(request, reverse("practices:donnees_personnelles")),
         "retention_months": settings.PORTAL_CONTACT_RETENTION_MONTHS,
     }
     if settings.PORTAL_EDITORS_EMAILS:

@@ -1,33 +1,32 @@
 """Changes to a published practice wait for review.
 
 When someone without practices.publish_practice (an Éditeur) saves a published
-practice, nothing public changes: the content they submitted (fields, levers,
-sectors, partners, key figures, distinctions) is kept as a PracticeRevision
-« en relecture ». A Responsable sees the differences (diff()), then approves
+practice, nothing public changes: the content they submitted (fields, lessons and
+evidence level, levers, sectors, partners, key figures, distinctions) is kept as a
+PracticeRevision « en relecture ». A Responsable sees the differences, then approves
 (approve(): the revision becomes the published version) or sends it back with a
-comment (send_back()). Status, publication date and bin are never part of a
+comment (send_back()). Status, publication date, documents and bin are never part of a
 revision: they stay the Responsables' business (workflow.py).
 
-The admin side (form, review page) is in practices/revisions_admin.py.
+Here: the model, the snapshots (what a revision carries) and a revision's workflow
+(submit, approve, send back). How a revision is shown — its differences, its preview on
+the public page, its history — is in practices/revisions_display.py; the admin side
+(form, review page) in practices/revisions_admin.py.
 """
 
-import difflib
-import re
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from simple_history.models import HistoricalRecords
 
-from levers.models import Fiche, LegalBasis, Lever
+from levers.models import Fiche, Lever
 
 from . import workflow
 from .models import Department, KeyFigure, Partner, Practice, Recognition, Sector
-from .numbers import format_french_decimal
 
 # What a revision carries; the order is the diff's.
 FIELDS = [
@@ -35,6 +34,10 @@ FIELDS = [
     "slug",
     "summary",
     "body",
+    "success_conditions",
+    "watch_points",
+    "means",
+    "evidence_level",
     "authority_type",
     "authority_name",
     "department",
@@ -56,7 +59,7 @@ INLINES = {
     "recognitions": (Recognition, ["title", "awarded_by", "year"]),
 }
 INLINE_LABELS = {"key_figures": "chiffres clés", "recognitions": "distinctions"}
-LONG_TEXT = {"summary", "body"}
+LONG_TEXT = {"summary", "body", "success_conditions", "watch_points", "means"}
 
 
 class PracticeRevisionQuerySet(models.QuerySet):
@@ -167,8 +170,9 @@ def snapshot(practice):
 
 def _inline_rows(formset, columns):
     rows = []
+    deleted = formset.deleted_forms
     for form in formset.forms:
-        if formset.can_delete and formset._should_delete_form(form):
+        if form in deleted:
             continue
         # An untouched row shown from a pending revision is an « extra » form whose
         # cleaned_data Django leaves empty: its initial values are what it holds.
@@ -222,8 +226,9 @@ def snapshot_with(practice, **overrides):
 
 
 def form_initial(revision):
-    """Initial values for the admin form (fields and relations) from a revision."""
-    return {name: revision.data.get(name) for name in FIELDS}
+    """Initial values for the admin form (fields and relations) from a revision; a field
+    the revision does not carry (written before it was added to FIELDS) shows as stored."""
+    return {name: revision.data[name] for name in FIELDS if name in revision.data}
 
 
 def inline_initial(revision, related_name):
@@ -282,8 +287,8 @@ def approve(revision, user):
     practice = Practice.objects.select_for_update().get(pk=revision.practice_id)
     data = revision.data
     for name in FIELDS:
-        if name in RELATIONS:
-            continue
+        if name in RELATIONS or name not in data:
+            continue  # Not in a revision written before the field was: left as published.
         attname = f"{name}_id" if name in FOREIGN_KEYS else name
         setattr(practice, attname, data.get(name))
     # Relations first, without a history row each: the saves below record them whole.
@@ -331,154 +336,3 @@ def send_back(revision, user, comment):
     revision._change_reason = "Renvoyée à son auteur"
     revision.save()
     return revision
-
-
-def show_in_preview(practice, revision):
-    """Put the revision's content on `practice` in memory, for the staff preview of its
-    public page: fields, and its relations and inline rows as `practice.<name>.all()`.
-
-    Django has no public API to show unsaved relations through a related manager; this
-    fills the prefetch cache the way prefetch_related_objects does (one place, here)."""
-    data = revision.data
-    for name in FIELDS:
-        if name in RELATIONS:
-            continue
-        if name in FOREIGN_KEYS:
-            if getattr(practice, f"{name}_id") != data.get(name):
-                related = FOREIGN_KEYS[name].objects.filter(pk=data.get(name)).first()
-                setattr(practice, name, related)
-        else:
-            setattr(practice, name, data.get(name))
-    related = {
-        name: list(model.objects.filter(pk__in=data.get(name, [])))
-        for name, model in RELATIONS.items()
-    }
-    prefetch_related_objects(
-        related["levers"],
-        Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("position")),
-    )
-    for name, (model, columns) in INLINES.items():
-        related[name] = [
-            model(practice=practice, **{c: row.get(c) for c in columns})
-            for row in data.get(name, [])
-        ]
-    for figure in related["key_figures"]:
-        figure.value = Decimal(figure.value)
-    cache = practice.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, objects in related.items():
-        queryset = getattr(practice, name).none()
-        queryset._result_cache = objects
-        queryset._prefetch_done = True
-        cache[name] = queryset
-
-
-def review_events(practice_id):
-    """Each submission, send-back (with its comment), approval or withdrawal of the
-    practice's revisions, newest first, for its history page."""
-    from procurement_portal.admin_history import french_datetime
-
-    Status = PracticeRevision.Status
-    records = PracticeRevision.history.filter(practice_id=practice_id).select_related(
-        "history_user"
-    )
-    events = []
-    for record in records.order_by("-history_date", "-history_id"):
-        if record.history_type == "-":
-            label = "Révision retirée"
-        elif record.status == Status.SENT_BACK:
-            label = "Renvoyée à son auteur"
-        elif record.status == Status.APPROVED:
-            label = "Approuvée et publiée"
-        elif record.history_type == "+":
-            label = "Envoyée en relecture"
-        else:
-            label = "Révision mise à jour, en relecture"
-        events.append(
-            {
-                "date": french_datetime(record.history_date),
-                "label": label,
-                "user": record.history_user,
-                "comment": record.comment if record.status == Status.SENT_BACK else "",
-            }
-        )
-    return events
-
-
-# Differences ---------------------------------------------------------------------
-
-_WORDS = re.compile(r"\s+|[^\s]+")
-
-
-def _word_diff(old, new):
-    """Changed words marked <del>/<ins>, everything escaped."""
-    a, b = _WORDS.findall(old or ""), _WORDS.findall(new or "")
-    parts = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(format_html("{}", "".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            parts.append(format_html("<del>{}</del>", "".join(a[i1:i2])))
-        if j2 > j1:
-            parts.append(format_html("<ins>{}</ins>", "".join(b[j1:j2])))
-    return format_html_join("", "{}", ((p,) for p in parts))
-
-
-def _names(model, pks):
-    by_pk = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=pks or [])}
-    return [by_pk.get(pk, f"n°{pk}") for pk in pks or []]
-
-
-def _figure_line(row):
-    text = f"{row.get('label')} : {format_french_decimal(row.get('value'))}"
-    if row.get("unit"):
-        text += f" {row['unit']}"
-    if row.get("period"):
-        text += f" ({row['period']})"
-    return text
-
-
-def _recognition_line(row):
-    parts = [row.get("title"), row.get("awarded_by"), row.get("year")]
-    return ", ".join(str(p) for p in parts if p not in (None, ""))
-
-
-def _readable(name, value):
-    """A field's value as an editor reads it (labels, names, French numbers)."""
-    if name in RELATIONS:
-        return "\n".join(_names(RELATIONS[name], value)) or "—"
-    if name in FOREIGN_KEYS:
-        return (_names(FOREIGN_KEYS[name], [value]) or ["—"])[0] if value else "—"
-    if name == "key_figures":
-        return "\n".join(_figure_line(row) for row in value) or "—"
-    if name == "recognitions":
-        return "\n".join(_recognition_line(row) for row in value) or "—"
-    field = Practice._meta.get_field(name)
-    if field.choices:
-        return dict(field.flatchoices).get(value, value) or "—"
-    return "—" if value in (None, "") else str(value)
-
-
-def diff(revision):
-    """Each changed field: its label, the published value, the proposed one, and for
-    long texts the words changed."""
-    current = snapshot(revision.practice)
-    changes = []
-    for name in [*FIELDS, *INLINES]:
-        old, new = current.get(name), revision.data.get(name)
-        if old == new or (old in (None, "") and new in (None, "")):
-            continue
-        if name in INLINES:
-            label = INLINE_LABELS[name]
-        else:
-            label = str(Practice._meta.get_field(name).verbose_name)
-        change = {
-            "name": name,
-            "label": label[:1].upper() + label[1:],
-            "old": _readable(name, old),
-            "new": _readable(name, new),
-        }
-        if name in LONG_TEXT:
-            change["words"] = _word_diff(old, new)
-        changes.append(change)
-    return changes

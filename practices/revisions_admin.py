@@ -1,5 +1,6 @@
 """The admin side of pending revisions (practices/revisions.py): an Éditeur's save of a
-published practice becomes a revision; a Responsable reviews it on its own page."""
+published practice becomes a revision; a Responsable reviews it on its own page (its
+differences come from practices/revisions_display.py)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -9,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from . import revisions, workflow
+from . import revisions, revisions_display, workflow
 from .revisions import PracticeRevision
 
 
@@ -142,7 +143,7 @@ class ReviewedChanges:
         return kept
 
     def history_view(self, request, object_id, extra_context=None):
-        events = revisions.review_events(object_id) if str(object_id).isdigit() else []
+        events = revisions_display.review_events(object_id) if str(object_id).isdigit() else []
         extra_context = {**(extra_context or {}), "review_events": events}
         return super().history_view(request, object_id, extra_context)
 
@@ -202,7 +203,7 @@ class ReviewedChanges:
             "subtitle": None,
             "practice": practice,
             "revision": revision,
-            "changes": revisions.diff(revision),
+            "changes": revisions_display.diff(revision),
             "can_review": can_review,
             "comment_error": comment_error,
             "comment": request.POST.get("comment", ""),

@@ -295,8 +295,6 @@ def _clauses(queryset, query, synonyms):
     """(the query's clauses, the synonyms they were read with)."""
     if not _words(query):
         return [], synonyms  # nothing to look up
-    # Those the queryset was searched with, if it was: one read per queryset chain.
-    synonyms = synonyms or getattr(queryset.query, "search_synonyms", None)
     synonyms = synonyms or load_synonyms(queryset.db)
     return parse(query, synonyms), synonyms
 
@@ -316,11 +314,8 @@ def search_practices(queryset, query, synonyms: Synonyms | None = None):
         match = fts_query(clauses)
         if match is None:
             return queryset
-        queryset = queryset.filter(search_entry__document__match=match)
         # bm25 ranks only the rows a MATCH found (see order_by_relevance).
-        queryset.query.full_text_match = match
-    # Query.clone() copies its attributes: the queryset's later clones keep them.
-    queryset.query.search_synonyms = synonyms
+        queryset = queryset.filter(search_entry__document__match=match)
     return queryset
 
 
@@ -336,12 +331,17 @@ def relevance(queryset, query, synonyms: Synonyms | None = None):
     return None if fts_query(clauses) is None else bm25()
 
 
-def order_by_relevance(queryset, query, synonyms: Synonyms | None = None):
+def order_by_relevance(
+    queryset, query, synonyms: Synonyms | None = None, *, searched: bool = False
+):
     """Best matches first (ts_rank, bm25), most recent first among equals.
 
-    On SQLite only the matches can be ranked: an unsearched queryset is searched first.
+    On SQLite only the matches can be ranked: the queryset is searched first unless the
+    caller says it was (`searched`, as PracticeFilter does). Searched twice, it finds
+    the same rows in the same order (one more MATCH condition on the same row).
     """
-    if not _on_postgresql(queryset) and not getattr(queryset.query, "full_text_match", None):
+    _, synonyms = _clauses(queryset, query, synonyms)  # read once for both
+    if not _on_postgresql(queryset) and not searched:
         queryset = search_practices(queryset, query, synonyms)
     rank = relevance(queryset, query, synonyms)
     if rank is None:

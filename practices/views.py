@@ -18,15 +18,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from levers.models import LegalBasis, Lever
+from procurement_portal.links import absolute_url
 from procurement_portal.page_cache import cached_for_content, query_parameters
 
-from . import revisions
+from . import revisions, revisions_display
 from .contact import contact_route
 from .describe import describe_results
 from .facets import FacetedResults
 from .filters import PracticeFilter
 from .landscape import department_map
 from .models import Department, Practice, Region, with_counts
+from .revisions_display import PracticeRelations
 from .suggest import suggestion
 from .text import fold
 
@@ -242,20 +244,22 @@ def practice_detail(request, slug):
         ),
     )
     prefetch_related_objects([practice], "sectors", "partners", "documents")
+    shown = PracticeRelations.stored(practice)
     revision = None
     if request.GET.get("revision") and request.user.has_perm("practices.view_practice"):
         # Staff preview a pending revision at the public address (noindex, banner).
         revision = revisions.open_revision(practice)
     if revision is not None:
         preview = True
-        revisions.show_in_preview(practice, revision)
+        shown = revisions_display.preview(practice, revision)
     context = {
         "practice": practice,
+        "shown": shown,
         "preview": preview,
         "related": related,
         "revision": revision,
         "can_contact": not preview and contact_route(practice) is not None,
-        "share_url": request.build_absolute_uri(practice.get_absolute_url()),
+        "share_url": absolute_url(request, practice.get_absolute_url()),
     }
     return render(request, "practices/practice_detail.html", context)
 
@@ -300,7 +304,7 @@ def department_detail(request, code):
 
 @require_safe
 def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    sitemap = absolute_url(request, reverse("sitemap"))
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

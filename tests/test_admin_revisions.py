@@ -259,6 +259,93 @@ def test_staff_preview_the_pending_revision_on_the_public_page(client, practice,
     assert "Titre proposé" not in unescape(response.content.decode())
 
 
+def test_the_preview_shows_every_part_of_the_revision_not_the_published_one(
+    client, practice, editor, django_assert_max_num_queries
+):
+    from practices.models import Department, Partner, Recognition
+    from practices.revisions import snapshot_with, submit
+    from tests.factories import make_sector
+
+    practice.sectors.set([make_sector(name="Restauration collective")])
+    practice.partners.set([Partner.objects.create(name="Réseau publié", slug="reseau-publie")])
+    Recognition.objects.create(practice=practice, title="Prix publié", year=2019)
+    edited = Practice.objects.get(pk=practice.pk)
+    edited.title = "Titre proposé"
+    edited.department = Department.objects.get(code="35")
+    edited.watch_points = "Anticiper les délais de l'appel d'offres."
+    data = snapshot_with(
+        edited,
+        levers=[make_lever(name="Marchés réservés").pk],
+        sectors=[make_sector(name="Bâtiment et travaux publics").pk],
+        partners=[Partner.objects.create(name="Réseau proposé", slug="reseau-propose").pk],
+        key_figures=[{"label": "collèges concernés", "value": "122", "position": 0}],
+        recognitions=[{"title": "Prix proposé", "awarded_by": "Jury", "year": 2022}],
+    )
+    submit(practice, data, editor)
+    client.force_login(editor)
+    # The published page (9), the session and permissions, the revision and its rows.
+    with django_assert_max_num_queries(20):
+        page = unescape(client.get(practice.get_absolute_url() + "?revision=1").content.decode())
+    proposed = [
+        "Titre proposé",
+        "Ille-et-Vilaine (35)",
+        "Anticiper les délais",
+        "Marchés réservés",
+        "Bâtiment et travaux publics",
+        "Réseau proposé",
+        "collèges concernés",
+        "Prix proposé",
+    ]
+    published = [
+        "Titre publié",
+        "Pas-de-Calais (62)",
+        "Clauses sociales",
+        "Restauration collective",
+        "Réseau publié",
+        "Prix publié",
+        # The published figure's label (the summary says « heures d'insertion » too).
+        '<span class="key-figure__label">heures d\'insertion</span>',
+    ]
+    assert [text for text in proposed if text not in page] == []
+    assert [text for text in published if text in page] == []
+    # The preview changed nothing stored.
+    practice.refresh_from_db()
+    assert practice.title == "Titre publié" and practice.department.code == "62"
+    assert [r.title for r in practice.recognitions.all()] == ["Prix publié"]
+
+
+def test_an_editors_change_to_the_lessons_and_evidence_waits_for_review_and_is_published(
+    client, practice, editor, publisher
+):
+    client.force_login(editor)
+    edit(client, practice, watch_points="Prévoir un facilitateur.", evidence_level="evalue")
+    practice.refresh_from_db()
+    assert practice.watch_points == "" and practice.evidence_level == "declaratif"
+    revision = PracticeRevision.objects.get()
+    assert revision.data["watch_points"] == "Prévoir un facilitateur."
+    client.force_login(publisher)
+    page = unescape(client.get(review_url(practice)).content.decode())
+    assert "Points de vigilance" in page and "Niveau de preuve" in page
+    client.post(review_url(practice), {"_approve": "1"})
+    practice.refresh_from_db()
+    assert practice.watch_points == "Prévoir un facilitateur."
+    assert practice.evidence_level == "evalue"
+
+
+def test_a_revision_written_before_the_lessons_were_part_of_it_leaves_them_as_published(
+    practice, editor, publisher
+):
+    from practices.revisions import approve, snapshot, submit
+
+    Practice.objects.filter(pk=practice.pk).update(means="Deux ETP.")
+    data = {**snapshot(practice), "title": "Titre proposé"}
+    for name in ["success_conditions", "watch_points", "means", "evidence_level"]:
+        del data[name]
+    approve(submit(practice, data, editor), publisher)
+    practice.refresh_from_db()
+    assert practice.title == "Titre proposé" and practice.means == "Deux ETP."
+
+
 def test_an_editors_import_of_a_published_practice_becomes_a_revision(practice, editor):
     import tablib
 

@@ -4,22 +4,22 @@
 throwaway SQLite file, so the test database of the suite is left alone.
 """
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from django.conf import settings
 
+from tests.conftest import portal_environment
+
 MANAGE = Path(settings.BASE_DIR) / "manage.py"
 
 
 def manage(*args, database):
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_SECRET_KEY": "migrations-round-trip-test",
-    }
+    # None of a developer's portal variables (REDIS_URL…), as in every subprocess test.
+    env = portal_environment(
+        DATABASE_URL=f"sqlite:///{database}", DJANGO_SECRET_KEY="migrations-round-trip-test"
+    )
     return subprocess.run(
         [sys.executable, str(MANAGE), *args],
         env=env,

@@ -357,7 +357,11 @@ def test_queries_of_synonyms_quotes_and_operators_never_fail(client, starter_syn
     response = client.get("/pratiques/", {"q": query})
     assert response.status_code in (200, 400)
     if response.status_code == 200 and "\x00" not in query:
-        assert list(Practice.objects.search(query).order_by_relevance(query)) is not None
+        # Ranking neither loses nor repeats a match.
+        ranked = list(Practice.objects.search(query).order_by_relevance(query))
+        assert sorted(p.pk for p in ranked) == sorted(
+            Practice.objects.search(query).values_list("pk", flat=True)
+        )
 
 
 # Indexes -----------------------------------------------------------------------------

@@ -115,6 +115,21 @@ def test_canonical_uses_the_request_host_and_scheme(client, content, settings):
     assert parse(response).links["canonical"] == "https://localhost/leviers/"
 
 
+def test_site_url_names_the_pages_whatever_host_the_request_came_through(client, content, settings):
+    # Behind a load balancer the request may reach the app as « 10.0.0.5 »: the links
+    # search engines and shared pages keep must be the public ones.
+    settings.SITE_URL = "https://portail.example.org"
+    settings.ALLOWED_HOSTS = ["10.0.0.5"]
+    practice = Practice.objects.published().first()
+    for url in ("/leviers/", "/carte/?levier=commerce-equitable", practice.get_absolute_url()):
+        response = client.get(url, HTTP_HOST="10.0.0.5")
+        page = parse(response)
+        assert page.links["canonical"].startswith("https://portail.example.org/"), url
+        assert "10.0.0.5" not in response.content.decode(), url
+    robots = client.get("/robots.txt", HTTP_HOST="10.0.0.5").content.decode()
+    assert "Sitemap: https://portail.example.org/sitemap.xml" in robots
+
+
 def test_french_404_page(client, db):
     response = client.get("/cette-page-n-existe-pas/")
     assert response.status_code == 404

@@ -1,7 +1,8 @@
 """The editors' back office for the practices app, one module per kind of content:
-reference data (reference), practices and their figures (practice), proposals
-(contribution), visitors' messages and suggestions (inbox). Importing them registers
-their ModelAdmins."""
+reference data (reference), practices (practice; their actions and bin in
+practice_actions, their key figures and distinctions in figures, their documents in
+documents), proposals (contribution), visitors' messages and suggestions (inbox), search
+synonyms (synonym). Importing them registers their ModelAdmins."""
 
 from django.contrib import admin
 

@@ -1,15 +1,14 @@
-"""The editors' back office for practices: the form that checks the workflow, the list,
-its actions (publish, unpublish, duplicate, bin), key figures and distinctions.
+"""The editors' back office for practices: the form that checks the workflow, the list
+and its columns, saving (search text built once, publication rights enforced).
 
-The workflow rules themselves are in practices.workflow.
+Its actions and the bin are in practice_actions.py, the key figure and distinction
+inlines in figures.py, pending revisions in practices/revisions_admin.py; the workflow
+rules themselves are in practices.workflow.
 """
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -27,59 +26,16 @@ from procurement_portal.admin import (
 from procurement_portal.admin_history import FrenchHistoryAdmin
 
 from .. import workflow
-from ..models import (
-    KeyFigure,
-    Practice,
-    Recognition,
-)
+from ..models import Practice
 from ..resources import PracticeResource
 from ..review_queue import AuthorFilter, ScheduledFilter
 from ..revisions_admin import ReviewedChanges
 from .documents import DocumentInline
+from .figures import KeyFigureInline, RecognitionInline
+from .practice_actions import DeletedFilter, PracticeActions
 
 # Characters of a title shown in the practice list.
 TITLE_CHARS = 70
-
-
-class KeyFigureInline(EditorFormDefaults, admin.TabularInline):
-    add_another_text = "Ajouter un autre chiffre clé"
-    model = KeyFigure
-    extra = 0
-    fields = ["label", "value", "unit", "period", "position"]
-
-
-class RecognitionInline(EditorFormDefaults, admin.TabularInline):
-    add_another_text = "Ajouter une autre distinction"
-    model = Recognition
-    extra = 0
-
-
-class DeletedFilter(admin.SimpleListFilter):
-    """Deleted practices are hidden unless the editor opens the bin."""
-
-    title = "corbeille"
-    parameter_name = "corbeille"
-
-    def lookups(self, request, model_admin):
-        return [("oui", "Pratiques supprimées")]
-
-    def choices(self, changelist):
-        yield {
-            "selected": self.value() is None,
-            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": "Pratiques actives",
-        }
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == "oui":
-            return queryset.filter(deleted_at__isnull=False)
-        return queryset.filter(deleted_at__isnull=True)
 
 
 class PracticeAdminForm(forms.ModelForm):
@@ -124,6 +80,7 @@ class PracticeAdminForm(forms.ModelForm):
 @admin.register(Practice)
 class PracticeAdmin(
     ReviewedChanges,
+    PracticeActions,
     EditorFormDefaults,
     HistoryRevertsRelations,
     ImportExportModelAdmin,
@@ -191,14 +148,6 @@ class PracticeAdmin(
         ),
         ("Contribution reçue", {"fields": ["contribution_details"]}),
     ]
-    actions = [
-        "publish_selected",
-        "unpublish_selected",
-        "accept_proposals",
-        "duplicate_selected",
-        "trash_selected",
-        "restore_selected",
-    ]
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -224,15 +173,6 @@ class PracticeAdmin(
         if obj is None or not hasattr(obj, "contribution"):
             fieldsets = [fs for fs in fieldsets if fs[0] != "Contribution reçue"]
         return fieldsets
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        # Deleting is replaced by the bin (trash_selected), which can be undone.
-        actions.pop("delete_selected", None)
-        return actions
-
-    def has_publish_permission(self, request):
-        return workflow.can_publish(request.user)
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
@@ -277,31 +217,6 @@ class PracticeAdmin(
             )
         return super().response_add(request, obj, post_url_continue)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        if obj is not None and obj.deleted_at is not None and request.method == "GET":
-            self.message_user(
-                request,
-                "Cette pratique est dans la corbeille : elle n'est pas visible sur le site. "
-                "Restaurez-la depuis la liste (filtre « Corbeille »).",
-                messages.WARNING,
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    # Deleting is soft: the practice goes to the bin and can be restored.
-
-    def delete_model(self, request, obj):
-        workflow.soft_delete(obj, request.user)
-
-    def delete_queryset(self, request, queryset):
-        for practice in queryset:
-            workflow.soft_delete(practice, request.user)
-
-    def get_deleted_objects(self, objs, request):
-        # Nothing is really deleted, so there is no cascade to list.
-        perms_needed = set() if self.has_delete_permission(request) else {"pratique"}
-        return [str(obj) for obj in objs], {"pratiques": len(objs)}, perms_needed, []
-
     # List columns -------------------------------------------------------------
 
     @admin.display(description="titre", ordering="title")
@@ -344,124 +259,3 @@ class PracticeAdmin(
             ("Proposée le", f"{timezone.localtime(contribution.submitted_at):%d/%m/%Y %H:%M}"),
         ]
         return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows))
-
-    # Actions --------------------------------------------------------------------
-
-    @admin.action(description="Publier les pratiques sélectionnées", permissions=["publish"])
-    def publish_selected(self, request, queryset):
-        if not workflow.can_publish(request.user):
-            self.message_user(request, workflow.NOT_ALLOWED_TO_PUBLISH, messages.ERROR)
-            return
-        selected = queryset.count()
-        count = workflow.publish(queryset, request.user)
-        self.message_user(request, f"{count} pratique(s) publiée(s).", messages.SUCCESS)
-        if count < selected:
-            self.message_user(
-                request,
-                f"{selected - count} pratique(s) laissée(s) telles quelles "
-                "(déjà publiées, proposées à examiner ou dans la corbeille).",
-                messages.WARNING,
-            )
-
-    @admin.action(
-        description="Dépublier (archiver) les pratiques sélectionnées", permissions=["publish"]
-    )
-    def unpublish_selected(self, request, queryset):
-        if not workflow.can_publish(request.user):
-            self.message_user(request, workflow.NOT_ALLOWED_TO_PUBLISH, messages.ERROR)
-            return
-        count = workflow.unpublish(queryset, request.user)
-        self.message_user(request, f"{count} pratique(s) dépubliée(s).", messages.SUCCESS)
-
-    @admin.action(description="Transformer les propositions en brouillons", permissions=["change"])
-    def accept_proposals(self, request, queryset):
-        count = workflow.accept_proposals(queryset, request.user)
-        self.message_user(
-            request, f"{count} proposition(s) transformée(s) en brouillon.", messages.SUCCESS
-        )
-
-    @admin.action(description="Dupliquer comme nouveaux brouillons", permissions=["add"])
-    def duplicate_selected(self, request, queryset):
-        copies = [workflow.duplicate_as_draft(p, request.user) for p in queryset]
-        links = format_html_join(
-            ", ",
-            '<a href="{}">{}</a>',
-            ((reverse("admin:practices_practice_change", args=[c.pk]), c.title) for c in copies),
-        )
-        self.message_user(
-            request,
-            format_html("{} brouillon(s) créé(s) : {}", len(copies), links),
-            messages.SUCCESS,
-        )
-
-    def get_urls(self):
-        copy = self.admin_site.admin_view(self.copy_view)
-        return [
-            path("<path:object_id>/copie/", copy, name="practices_practice_copy"),
-            *super().get_urls(),
-        ]
-
-    def copy_view(self, request, object_id):
-        """« Créer une copie en brouillon » on the change page (POST only)."""
-        practice = self.get_object(request, object_id)
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if practice is None or not self.has_add_permission(request):
-            raise PermissionDenied
-        copy = workflow.duplicate_as_draft(practice, request.user)
-        url = reverse("admin:practices_practice_change", args=[copy.pk])
-        self.message_user(
-            request,
-            format_html(
-                'Copie en brouillon créée : <a href="{}">{}</a>. La pratique d\'origine est '
-                "inchangée.",
-                url,
-                copy.title,
-            ),
-            messages.SUCCESS,
-        )
-        return redirect(url)
-
-    @admin.action(
-        description="Mettre à la corbeille les pratiques sélectionnées", permissions=["delete"]
-    )
-    def trash_selected(self, request, queryset):
-        queryset = self.without_open_revisions(request, queryset)
-        self.delete_queryset(request, queryset)
-        self.message_user(
-            request,
-            "Pratique(s) mise(s) à la corbeille ; filtre « Corbeille » pour les restaurer.",
-            messages.SUCCESS,
-        )
-
-    @admin.action(description="Restaurer les pratiques sélectionnées", permissions=["delete"])
-    def restore_selected(self, request, queryset):
-        count = 0
-        for practice in queryset.filter(deleted_at__isnull=False):
-            workflow.restore(practice, request.user)
-            count += 1
-        self.message_user(request, f"{count} pratique(s) restaurée(s).", messages.SUCCESS)
-
-
-@admin.register(KeyFigure)
-class KeyFigureAdmin(EditorFormDefaults, FrenchHistoryAdmin):
-    """Figures are edited inside their practice; this list is for finding them across all."""
-
-    list_display = ["label", "french_value", "unit", "period", "practice"]
-    list_filter = ["unit"]
-    search_fields = ["label", "practice__title"]
-    autocomplete_fields = ["practice"]
-    list_select_related = ["practice"]
-
-    @admin.display(description="valeur", ordering="value")
-    def french_value(self, obj):
-        return obj.display_value
-
-
-@admin.register(Recognition)
-class RecognitionAdmin(EditorFormDefaults, admin.ModelAdmin):
-    list_display = ["title", "awarded_by", "year", "practice"]
-    list_filter = ["year"]
-    search_fields = ["title", "awarded_by", "practice__title"]
-    autocomplete_fields = ["practice"]
-    list_select_related = ["practice"]

@@ -1,7 +1,8 @@
 """The practices app's models, one module per responsibility:
 
 - reference: regions, departments (INSEE codes), sectors, partners;
-- practice: practices, their queryset verbs, key figures and distinctions, slugs;
+- practice: practices, their queryset verbs, the first-publication rule, slugs;
+- figures: their key figures and distinctions;
 - contribution: who proposed a practice through /proposer/ (personal data);
 - documents attached to practices (practices/documents.py, with the view serving them),
   visitors' messages to référents and suggestions (practices/inbox.py).
@@ -15,16 +16,15 @@ from procurement_portal.content_version import ContentVersion
 from ..documents import Document
 from ..inbox import ContactMessage, Suggestion
 from .contribution import Contribution
+from .figures import KeyFigure, Recognition
 from .practice import (
     EVIDENCE_EXPLANATIONS,
     FIRST_YEAR,
     LAST_YEAR,
     RESERVED_PRACTICE_SLUGS,
     EvidenceLevel,
-    KeyFigure,
     Practice,
     PracticeQuerySet,
-    Recognition,
     unique_practice_slug,
     with_counts,
 )

@@ -1,4 +1,8 @@
-"""Practices (case studies local authorities share), their key figures and distinctions."""
+"""Practices (case studies local authorities share): the model, its QuerySet verbs, the
+first-publication rule (Practice.publication_date) and the practice slugs.
+
+Their key figures and distinctions are in figures.py; what a practice is found by
+(search_text) in practices/search_text.py."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,10 +12,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from levers.models import POSITION_HELP, Fiche, Lever
-from procurement_portal.invalidation import PublicContentManager, PublicContentQuerySet
+from levers.models import Fiche, Lever
+from procurement_portal.invalidation import PublicContentQuerySet
 
-from ..numbers import format_french_decimal
 from ..search_text import index_saved, refresh_search_text, set_search_texts
 from ..text import fold
 from .reference import Department, Partner, Sector
@@ -88,6 +91,7 @@ class PracticeQuerySet(PublicContentQuerySet):
         return search_practices(self, query)
 
     def order_by_relevance(self, query):
+        """Best matches first; on SQLite only matches can be ranked, so it searches too."""
         from ..search import order_by_relevance
 
         return order_by_relevance(self, query)
@@ -388,93 +392,6 @@ class Practice(models.Model):
     def refresh_search_text(self):
         """Rebuild the search texts once levers, sectors, partners or key figures changed."""
         refresh_search_text(self)
-
-
-class KeyFigure(models.Model):
-    """A figure shown as a figure: 913 personnes en insertion, sept. 2018 – déc. 2020."""
-
-    practice = models.ForeignKey(
-        Practice,
-        on_delete=models.CASCADE,
-        related_name="key_figures",
-        verbose_name="pratique",
-        help_text="Pratique dont ce chiffre mesure les résultats.",
-    )
-    label = models.CharField(
-        "libellé", max_length=160, help_text="Ce que l'on compte, ex. « salariés en insertion »."
-    )
-    value = models.DecimalField(
-        "valeur",
-        max_digits=14,
-        decimal_places=2,
-        validators=[MinValueValidator(0)],
-        help_text="Nombre seul, sans unité, écrit à la française : 913, 12,5 ou 350 000,50.",
-    )
-    unit = models.CharField(
-        "unité", max_length=40, blank=True, help_text="Ex. « € », « % », « collèges »."
-    )
-    period = models.CharField(
-        "période", max_length=80, blank=True, help_text="Ex. « sept. 2018 – déc. 2020 »."
-    )
-    position = models.PositiveSmallIntegerField("ordre", default=0, help_text=POSITION_HELP)
-
-    history = HistoricalRecords()
-
-    objects = PublicContentManager()
-
-    class Meta:
-        verbose_name = "chiffre clé"
-        verbose_name_plural = "chiffres clés"
-        ordering = ["practice", "position", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(value__gte=0),
-                name="keyfigure_value_not_negative",
-                violation_error_message="Un chiffre clé ne peut pas être négatif.",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.display_value} {self.unit} {self.label}".strip()
-
-    @property
-    def display_value(self):
-        return format_french_decimal(self.value)
-
-
-class Recognition(models.Model):
-    """A distinction, e.g. « pratique exemplaire européenne » (Commission européenne, 2020)."""
-
-    practice = models.ForeignKey(
-        Practice,
-        on_delete=models.CASCADE,
-        related_name="recognitions",
-        verbose_name="pratique",
-        help_text="Pratique distinguée.",
-    )
-    title = models.CharField(
-        "distinction", max_length=200, help_text="Ex. « pratique exemplaire européenne »."
-    )
-    awarded_by = models.CharField(
-        "décernée par", max_length=160, blank=True, help_text="Ex. « Commission européenne »."
-    )
-    year = models.PositiveSmallIntegerField(
-        "année",
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
-        help_text="Année d'attribution.",
-    )
-
-    objects = PublicContentManager()
-
-    class Meta:
-        verbose_name = "distinction"
-        verbose_name_plural = "distinctions"
-        ordering = ["practice", "-year", "title"]
-
-    def __str__(self):
-        return self.title
 
 
 # Paths under /pratiques/ that are not practices (the feed, the CSV export, the
