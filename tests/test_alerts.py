@@ -310,6 +310,26 @@ def test_alert_pages_are_never_cached(client, pending, settings):
     assert client.get(reverse("alerts:confirm", args=[pending.token])).status_code == 302
 
 
+def test_alert_pages_keep_their_query_budget(client, pending, django_assert_max_num_queries):
+    # The form reads the filters' labels in one query; a subscription's pages look it up,
+    # then read the labels of its criteria.
+    confirmed = Subscription.objects.create(
+        email="elu@ville.example", query="departement=62", confirmed_at=timezone.now()
+    )
+    pages = [
+        (reverse("alerts:subscribe"), 1),
+        (reverse("alerts:subscribe") + "?levier=clauses-sociales&departement=62&q=cantine", 1),
+        (reverse("alerts:sent"), 0),
+        (reverse("alerts:confirm", args=[pending.token]), 2),
+        (reverse("alerts:manage", args=[confirmed.token]), 2),
+        (reverse("alerts:unsubscribe", args=[confirmed.token]), 2),
+    ]
+    for url, budget in pages:
+        with django_assert_max_num_queries(budget):
+            response = client.get(url)
+        assert response.status_code == 200, url
+
+
 # The proposal form ---------------------------------------------------------------------
 
 
