@@ -133,6 +133,28 @@ def test_the_same_page_answers_whether_the_address_had_the_alert_or_not(client, 
     assert "confirmer" not in smtp_server.body(1)
 
 
+def test_a_double_click_racing_to_create_the_alert_is_answered_as_usual(
+    client, lever, smtp_server, monkeypatch
+):
+    # The other submission inserted the same alert after this one looked it up: the
+    # unique constraint refuses a second row, which must not be a 500.
+    other = Subscription.objects.create(
+        email="agent@ville.example", query="levier=clauses-sociales"
+    )
+    manager = Subscription.objects
+    lookups = []
+
+    def looked_up_before_the_other_insert():
+        lookups.append(1)
+        return manager.none() if len(lookups) == 1 else manager.get_queryset().select_for_update()
+
+    monkeypatch.setattr(manager, "select_for_update", looked_up_before_the_other_insert)
+    response = subscribe(client, levier="clauses-sociales")
+    assert response.status_code == 302
+    assert response["Location"] == SENT_URL
+    assert list(Subscription.objects.all()) == [other]
+
+
 def test_asking_again_for_an_unconfirmed_alert_gives_seven_days_again(client, lever, smtp_server):
     subscribe(client, frequence="quotidienne")
     Subscription.objects.update(created_at=timezone.now() - timezone.timedelta(days=8))
