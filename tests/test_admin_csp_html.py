@@ -5,7 +5,11 @@ import re
 
 import pytest
 
-from tests.factories import make_lever, make_practice, make_staff
+from practices.alerts.models import Subscription
+from practices.inbox import ContactMessage, Suggestion
+from practices.legal import LegalText
+from practices.site_contact import SiteMessage
+from tests.factories import make_lever, make_practice, make_staff, practice_admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -38,19 +42,62 @@ def pages(practice):
     ]
 
 
+def inline_code(url, html):
+    """{"<url> <kind>": first hits} of what the CSP refuses in a page."""
+    found = {}
+    for name, pattern in [("style", INLINE_STYLE), ("handler", HANDLER), ("script", INLINE_SCRIPT)]:
+        hits = pattern.findall(html)
+        if hits:
+            found[f"{url} {name}"] = hits[:3]
+    return found
+
+
 def test_admin_pages_have_no_inline_style_handler_or_script(client, practice):
     client.force_login(make_staff("Responsables éditoriaux"))
     found = {}
     for url in pages(practice):
         response = client.get(url)
         assert response.status_code == 200, url
-        html = response.content.decode()
-        for name, pattern in [
-            ("style", INLINE_STYLE),
-            ("handler", HANDLER),
-            ("script", INLINE_SCRIPT),
-        ]:
-            hits = pattern.findall(html)
-            if hits:
-                found[f"{url} {name}"] = hits[:3]
+        found.update(inline_code(url, response.content.decode()))
+    assert found == {}
+
+
+def test_the_inboxes_legal_texts_alerts_and_review_pages_have_none_either(client, practice):
+    message = ContactMessage.objects.create(
+        practice=practice,
+        route=ContactMessage.Route.REFERENT,
+        sender_name="A",
+        sender_email="a@example.org",
+        sender_organisation="B",
+        message="M",
+    )
+    suggestion = Suggestion.objects.create(practice=practice, message="M")
+    site_message = SiteMessage.objects.create(
+        name="A", email="a@example.org", subject="S", message="M"
+    )
+    subscription = Subscription.objects.create(email="a@example.org", query="q=cantine")
+    # An Éditeur's change of a published practice waits for review.
+    client.force_login(make_staff("Éditeurs"))
+    data = practice_admin_form_data(practice, title="Titre proposé")
+    assert client.post(f"/admin/practices/practice/{practice.pk}/change/", data).status_code == 302
+    # Subscriptions (addresses) are for the site's administrators only.
+    client.force_login(make_staff(is_superuser=True))
+    urls = [
+        f"/admin/practices/practice/{practice.pk}/relecture/",
+        "/admin/practices/contactmessage/",
+        f"/admin/practices/contactmessage/{message.pk}/change/",
+        "/admin/practices/suggestion/",
+        f"/admin/practices/suggestion/{suggestion.pk}/change/",
+        "/admin/practices/sitemessage/",
+        f"/admin/practices/sitemessage/{site_message.pk}/change/",
+        "/admin/practices/legaltext/",
+        f"/admin/practices/legaltext/{LegalText.objects.first().pk}/change/",
+        "/admin/alerts/subscription/",
+        f"/admin/alerts/subscription/{subscription.pk}/change/",
+    ]
+    found = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        found.update(inline_code(url, response.content.decode()))
     assert found == {}
