@@ -1,22 +1,16 @@
 """No admin page carries what the strict CSP refuses: inline style attributes, on…
 handlers, inline scripts. Third-party templates that do are overridden."""
 
-import re
-
 import pytest
 
 from practices.alerts.models import Subscription
 from practices.inbox import ContactMessage, Suggestion
 from practices.legal import LegalText
 from practices.site_contact import SiteMessage
+from tests.conftest import inline_code
 from tests.factories import make_lever, make_practice, make_staff, practice_admin_form_data
 
 pytestmark = pytest.mark.django_db
-
-INLINE_STYLE = re.compile(r"<[^>]+\sstyle\s*=", re.IGNORECASE)
-HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
-# A <script> without src (JSON data blocks are not run, so the CSP allows them).
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
 
 
 @pytest.fixture
@@ -40,16 +34,6 @@ def pages(practice):
         "/admin/practices/contribution/",
         "/admin/levers/lever/",
     ]
-
-
-def inline_code(url, html):
-    """{"<url> <kind>": first hits} of what the CSP refuses in a page."""
-    found = {}
-    for name, pattern in [("style", INLINE_STYLE), ("handler", HANDLER), ("script", INLINE_SCRIPT)]:
-        hits = pattern.findall(html)
-        if hits:
-            found[f"{url} {name}"] = hits[:3]
-    return found
 
 
 def test_admin_pages_have_no_inline_style_handler_or_script(client, practice):
