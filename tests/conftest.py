@@ -17,9 +17,10 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, connections
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -422,6 +423,20 @@ def smtp_server(settings):
     inbox.port = port
     yield inbox
     stop()
+
+
+@contextmanager
+def database_down(error=OperationalError):
+    """Every database cursor raises `error`, in every thread (the live server's too), as
+    when the database is unreachable: procurement_portal.outage answers instead."""
+    wrapper = type(connections["default"])
+    failure = error("server closed the connection")
+    # chunked_cursor too: PostgreSQL's iterator() (form choices) takes a server-side cursor.
+    with (
+        mock.patch.object(wrapper, "cursor", side_effect=failure),
+        mock.patch.object(wrapper, "chunked_cursor", side_effect=failure),
+    ):
+        yield
 
 
 def stored_bytes():

@@ -4,28 +4,15 @@ cached pages are still served, with their ETag; everything else answers 503 in F
 does it for real, against gunicorn and PostgreSQL."""
 
 import json
-from contextlib import contextmanager
-from unittest import mock
 
 import pytest
-from django.db import InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError
 from django.test import Client
 
 from practices.models import Practice
 from procurement_portal.content_version import ContentVersion
+from tests.conftest import database_down
 from tests.factories import make_practice
-
-
-@contextmanager
-def database_down(error=OperationalError):
-    wrapper = type(connections["default"])
-    failure = error("server closed the connection")
-    # chunked_cursor too: PostgreSQL's iterator() (form choices) takes a server-side cursor.
-    with (
-        mock.patch.object(wrapper, "cursor", side_effect=failure),
-        mock.patch.object(wrapper, "chunked_cursor", side_effect=failure),
-    ):
-        yield
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from practices.legal import LegalText
 from procurement_portal import errors
+from tests.conftest import database_down
 
 from .factories import make_practice
 
@@ -60,7 +61,7 @@ def test_accessibility_statement_is_honest_and_names_the_recourse(client, db):
     assert "RGAA" in body and "4.1" in body
     assert "non conforme" in body
     assert "Aucun audit complet du RGAA n'a encore été réalisé" in body
-    assert "axe-core" in body and "Nu" in body
+    assert "axe-core" in body and "Nu" in body and "Lighthouse" in body
     assert "Défenseur des droits" in body and "Libre réponse 71120" in body
     assert 'href="/contact/"' in client.get("/accessibilite/").content.decode()
 
@@ -194,6 +195,14 @@ def test_404_500_400_and_429_pages_have_the_footer(client, db, settings):
     too_many = client.post("/contact/", data)
     assert too_many.status_code == 429
     assert_footer_links_the_five_pages(too_many.content.decode())
+
+
+def test_the_503_page_of_a_database_outage_has_the_footer(client, db):
+    # Rendered without the database, like the 500 page: the footer needs none.
+    with database_down():
+        response = client.get("/pratiques/")
+    assert response.status_code == 503
+    assert_footer_links_the_five_pages(response.content.decode())
 
 
 def test_footer_states_the_configured_accessibility_status(client, db, settings):

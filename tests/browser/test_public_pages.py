@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import database_down
 from tests.factories import make_lever, make_practice
 
 # Territories come from a migration: serialized_rollback restores them after each flush.
@@ -184,3 +185,19 @@ def test_a_typo_offers_a_correction_that_one_click_applies(page, site):
     page.get_by_role("link", name="restauration collective").click()
     expect(page).to_have_url(re.compile(r"q=restauration\+collective"))
     expect(page.locator("#resultats")).to_have_text("1 pratique")
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_the_database_outage_page_has_zero_axe_violations(browser, site, axe_violations, width):
+    context = browser.new_context(locale="fr-FR", viewport={"width": width[0], "height": width[1]})
+    try:
+        page = context.new_page()
+        # The live server's thread loses the database too; the stylesheet needs none.
+        with database_down():
+            response = page.goto(site + "/pratiques/")
+            assert response.status == 503
+            assert page.locator("h1").inner_text().startswith("Le portail est momentanément")
+            assert page.locator(".site-footer").get_by_role("link", name="Plan du site").count()
+        assert axe_violations(page) == []
+    finally:
+        context.close()
