@@ -80,8 +80,8 @@ def compare(request):
     if len(practices) > MAX_COMPARED:
         left_out = ", ".join(f"« {p.title} »" for p in practices[MAX_COMPARED:])
         messages.append(
-            f"{MAX_COMPARED} pratiques au plus peuvent être comparées : les quatre premières "
-            f"le sont, pas {left_out}."
+            f"{MAX_COMPARED} pratiques au plus peuvent être comparées : les {MAX_COMPARED} "
+            f"premières le sont, pas {left_out}."
         )
         practices = practices[:MAX_COMPARED]
     if len(practices) < MIN_COMPARED:

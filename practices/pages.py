@@ -171,7 +171,7 @@ def _too_many(request, rate_limit):
 def contact(request):
     if request.method == "POST":
         # The per-address limit of every public form, with a budget of its own.
-        rate_limit = RateLimit(request, "contact", settings.PORTAL_PROPOSALS_PER_HOUR)
+        rate_limit = RateLimit(request, "site-contact", settings.PORTAL_PROPOSALS_PER_HOUR)
         if rate_limit.exceeded():
             return _too_many(request, rate_limit)
         form = ContactForm(request.POST)

@@ -9,6 +9,7 @@ Markers:
 
 import http.client
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -132,6 +133,23 @@ def django_db_setup(django_db_setup):
         contents = getattr(connections[alias], "_test_serialized_contents", None)
         if contents is not None:
             type(connections[alias])._test_serialized_contents = contents
+
+
+# What the strict Content-Security-Policy refuses in a page: inline style attributes, on…
+# handlers, inline scripts (JSON data blocks are not run, so the CSP allows them).
+INLINE_STYLE = re.compile(r"<[^>]+\sstyle\s*=", re.IGNORECASE)
+HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
+
+
+def inline_code(url, html):
+    """{"<url> <kind>": first hits} of what the CSP refuses in a page."""
+    found = {}
+    for name, pattern in [("style", INLINE_STYLE), ("handler", HANDLER), ("script", INLINE_SCRIPT)]:
+        hits = pattern.findall(html)
+        if hits:
+            found[f"{url} {name}"] = hits[:3]
+    return found
 
 
 # PracticeFilter's parameters, shared by every output built on it (the list page, the

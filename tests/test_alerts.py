@@ -133,6 +133,28 @@ def test_the_same_page_answers_whether_the_address_had_the_alert_or_not(client, 
     assert "confirmer" not in smtp_server.body(1)
 
 
+def test_a_double_click_racing_to_create_the_alert_is_answered_as_usual(
+    client, lever, smtp_server, monkeypatch
+):
+    # The other submission inserted the same alert after this one looked it up: the
+    # unique constraint refuses a second row, which must not be a 500.
+    other = Subscription.objects.create(
+        email="agent@ville.example", query="levier=clauses-sociales"
+    )
+    manager = Subscription.objects
+    lookups = []
+
+    def looked_up_before_the_other_insert():
+        lookups.append(1)
+        return manager.none() if len(lookups) == 1 else manager.get_queryset().select_for_update()
+
+    monkeypatch.setattr(manager, "select_for_update", looked_up_before_the_other_insert)
+    response = subscribe(client, levier="clauses-sociales")
+    assert response.status_code == 302
+    assert response["Location"] == SENT_URL
+    assert list(Subscription.objects.all()) == [other]
+
+
 def test_asking_again_for_an_unconfirmed_alert_gives_seven_days_again(client, lever, smtp_server):
     subscribe(client, frequence="quotidienne")
     Subscription.objects.update(created_at=timezone.now() - timezone.timedelta(days=8))
@@ -308,6 +330,26 @@ def test_alert_pages_are_never_cached(client, pending, settings):
     assert "no-cache" in response["Cache-Control"]
     client.post(reverse("alerts:confirm", args=[pending.token]))
     assert client.get(reverse("alerts:confirm", args=[pending.token])).status_code == 302
+
+
+def test_alert_pages_keep_their_query_budget(client, pending, django_assert_max_num_queries):
+    # The form reads the filters' labels in one query; a subscription's pages look it up,
+    # then read the labels of its criteria.
+    confirmed = Subscription.objects.create(
+        email="elu@ville.example", query="departement=62", confirmed_at=timezone.now()
+    )
+    pages = [
+        (reverse("alerts:subscribe"), 1),
+        (reverse("alerts:subscribe") + "?levier=clauses-sociales&departement=62&q=cantine", 1),
+        (reverse("alerts:sent"), 0),
+        (reverse("alerts:confirm", args=[pending.token]), 2),
+        (reverse("alerts:manage", args=[confirmed.token]), 2),
+        (reverse("alerts:unsubscribe", args=[confirmed.token]), 2),
+    ]
+    for url, budget in pages:
+        with django_assert_max_num_queries(budget):
+            response = client.get(url)
+        assert response.status_code == 200, url
 
 
 # The proposal form ---------------------------------------------------------------------

@@ -200,6 +200,13 @@ def test_contact_page_is_cheap(client, practice, django_assert_max_num_queries):
     assert 'autocomplete="email"' in response.content.decode()
 
 
+def test_acknowledgement_page_is_cheap(client, practice, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        response = client.get(f"/pratiques/{practice.slug}/contacter/merci/", {"transmis": "0"})
+    assert response.status_code == 200
+    assert practice.title in response.content.decode()
+
+
 def test_messages_are_deleted_after_the_retention_period(practice, settings):
     settings.PORTAL_CONTRIBUTION_RETENTION_MONTHS = 24
     old = timezone.now() - timezone.timedelta(days=800)

@@ -202,3 +202,10 @@ def test_practice_page_with_documents_keeps_its_query_budget(
     with django_assert_max_num_queries(10):
         response = client.get(practice.get_absolute_url())
     assert "Cahier des charges 2018" in response.content.decode()
+
+
+def test_a_document_is_served_in_one_query(client, practice, django_assert_max_num_queries):
+    document = attach(practice, "cctp.pdf", PDF)
+    with django_assert_max_num_queries(1):
+        response = client.get(document.url)
+        assert b"".join(response.streaming_content) == PDF

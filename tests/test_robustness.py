@@ -13,9 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from levers.models import Fiche, Lever
+from practices.contact import ContactForm as PracticeContactForm
 from practices.models import Department, Practice
 from practices.pages import ContactForm
 from practices.proposal_forms import KEY_FIGURES_PREFIX, KeyFigureForm, ProposalForm
+from practices.suggestions import SuggestionForm
 from tests.factories import make_staff
 
 LIST_URLS = [
@@ -40,6 +42,10 @@ PARAMETERS = [
     "page",
     "format",
     "page_size",
+    # The comparison's practices, the contact form's acknowledgement, an alert's notice.
+    "pratique",
+    "transmis",
+    "fait",
     "inconnu",
 ]
 OTHER_URLS = [
@@ -56,6 +62,8 @@ OTHER_URLS = [
     "/accessibilite/",
     "/mentions-legales/",
     "/donnees-personnelles/",
+    "/contact/merci/",
+    "/pratiques/comparer/",
     "/sitemap.xml",
     "/robots.txt",
     "/api/",
@@ -75,6 +83,11 @@ PATH_TEMPLATES = [
     "/alertes/{}/",
     "/alertes/{}/confirmer/",
     "/alertes/{}/desabonner/",
+    "/pratiques/{}/contacter/",
+    "/pratiques/{}/contacter/merci/",
+    "/pratiques/{}/suggerer/",
+    "/pratiques/{}/suggerer/merci/",
+    "/media/documents/{}",
 ]
 NASTY = [
     "99999999999999999999999",
@@ -130,7 +143,9 @@ def fetch(client, url):
 
 
 @pytest.fixture
-def site(client, content):
+def site(client, content, settings):
+    # Every practice can then be written about (to the editors when it has no contact).
+    settings.PORTAL_EDITORS_EMAILS = ["redaction@portail.example"]
     return client
 
 
@@ -158,11 +173,15 @@ def detail_urls(site):
         Fiche.objects.first().get_absolute_url(),
         Department.objects.get(code="62").get_absolute_url(),
         "/proposer/merci/",
+        f"/pratiques/{practice.slug}/contacter/",
+        f"/pratiques/{practice.slug}/contacter/merci/",
+        f"/pratiques/{practice.slug}/suggerer/",
+        f"/pratiques/{practice.slug}/suggerer/merci/",
     ]
 
 
 @EXAMPLES
-@given(index=st.integers(min_value=0, max_value=5), query=queries)
+@given(index=st.integers(min_value=0, max_value=9), query=queries)
 def test_detail_pages_ignore_any_parameters(site, detail_urls, index, query):
     url = detail_urls[index]
     response = fetch(site, f"{url}?{urlencode(query)}")
@@ -197,6 +216,27 @@ def test_any_proposal_form_post_is_answered_without_a_server_error(site, data):
     )
     # A form with its errors, a redirect (accepted, or a honeypot caught), or the rate limit.
     assert response.status_code in {200, 302, 400, 429}, (data, response.status_code)
+
+
+PRACTICE_CONTACT_FIELDS = [*PracticeContactForm.base_fields, "inconnu"]
+SUGGESTION_FIELDS = [*SuggestionForm.base_fields, "inconnu"]
+
+
+@EXAMPLES
+@given(
+    form=st.sampled_from([("contacter", PRACTICE_CONTACT_FIELDS), ("suggerer", SUGGESTION_FIELDS)]),
+    data=st.data(),
+)
+def test_any_post_to_a_practice_form_is_answered_without_a_server_error(site, form, data):
+    path, fields = form
+    pairs = data.draw(st.lists(st.tuples(st.sampled_from(fields), values), max_size=12))
+    practice = Practice.objects.published().first()
+    response = site.post(
+        f"/pratiques/{practice.slug}/{path}/",
+        data=urlencode(pairs),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code in {200, 302, 400, 429}, (path, pairs, response.status_code)
 
 
 ALERT_FIELDS = ["email", "frequence", "site_web", *PARAMETERS]
@@ -255,3 +295,44 @@ def test_nul_in_an_admin_query_string_is_a_400_for_staff(client, db, url):
     response = client.get(url)
     assert response.status_code == 400
     assert "Caractère nul" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "pratique=%00",
+        "pratique=%ff%fe",
+        "pratique=" + "x" * 10_000,
+        "pratique=inconnue&pratique=inconnue",
+        "&".join(["pratique=x"] * 500),
+        "pratique=mayotte-achat-socialement-responsable&pratique=mayotte-achat-socialement-responsable",
+    ],
+)
+def test_any_comparison_is_answered_with_french_messages(site, query):
+    response = site.get(f"/pratiques/comparer/?{query}")
+    assert response.status_code == 200
+    assert "Choisissez au moins deux pratiques" in response.content.decode()
+
+
+ROUND_URLS = [
+    "/carte/",
+    "/statistiques/",
+    "/statistiques/export.csv",
+    "/pratiques/comparer/",
+    "/alertes/",
+    "/alertes/demande-envoyee/",
+    "/contact/",
+    "/contact/merci/",
+    "/plan-du-site/",
+    "/mentions-legales/",
+    "/accessibilite/",
+    "/donnees-personnelles/",
+]
+
+
+@pytest.mark.parametrize("url", ROUND_URLS)
+def test_other_methods_get_a_405_never_a_server_error(site, url):
+    assert site.head(url).status_code == 200
+    assert site.options(url).status_code in {200, 405}
+    for method in (site.put, site.patch, site.delete):
+        assert method(url).status_code == 405, (url, method)

@@ -247,3 +247,21 @@ def test_short_common_or_numeric_passwords_are_refused(password):
 
 def test_a_long_uncommon_password_is_accepted():
     validate_password("Balade-vers-la-rade-42")
+
+
+def test_public_pages_carry_nothing_the_strict_csp_refuses(client, content, settings):
+    """Every public HTML page (those of the map, statistics, comparison, alerts, forms and
+    legal pages included): no style attribute, no on… handler, no inline script."""
+    from practices.models import Practice
+    from tests.conftest import inline_code
+    from tests.test_personal_data import public_outputs
+
+    settings.PORTAL_EDITORS_EMAILS = ["redaction@portail.example"]
+    practices = list(Practice.objects.published()[:2])
+    found = {}
+    for url in public_outputs(*practices):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if response["Content-Type"].startswith("text/html"):
+            found.update(inline_code(url, response.content.decode()))
+    assert found == {}

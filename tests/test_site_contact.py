@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from practices.site_contact import SiteMessage
+from tests.factories import make_lever, make_practice
 
 URL = "/contact/"
 DONE_URL = "/contact/merci/"
@@ -137,6 +138,22 @@ def test_the_shared_rate_limiter_caps_messages_per_address(client, db, settings)
     assert "Trop de demandes de contact envoyées" in response.content.decode()
     assert SiteMessage.objects.count() == 2
     assert client.post(URL, data(), REMOTE_ADDR="192.0.2.9").status_code == 302
+
+
+def test_messages_to_a_practice_do_not_use_up_the_site_contact_budget(client, db, settings):
+    # « A budget of its own »: writing to a référent does not stop a visitor from then
+    # reporting a problem to the editors.
+    settings.PORTAL_PROPOSALS_PER_HOUR = 1
+    practice = make_practice(levers=[make_lever()], contact_email="referent@example.org")
+    referent = {
+        "sender_name": "Camille Martin",
+        "sender_email": "camille.martin@example.org",
+        "sender_organisation": "Ville",
+        "message": "Bonjour",
+    }
+    assert client.post(f"/pratiques/{practice.slug}/contacter/", referent).status_code == 302
+    assert client.post(URL, data()).status_code == 302
+    assert SiteMessage.objects.count() == 1
 
 
 def test_contact_page_query_budget(client, db, django_assert_max_num_queries):

@@ -201,3 +201,16 @@ def test_csv_answers_bad_parameters_with_a_french_400(client, content):
     response = client.get(CSV_URL, {"annee": "abc"})
     assert response.status_code == 400
     assert "annee : Indiquez une année en chiffres" in response.content.decode()
+
+
+def test_statistics_csv_query_budget(client, content, django_assert_max_num_queries):
+    # The filters' choices, the counts, the key figures; a search reads the synonyms too.
+    for query, budget in [
+        ({}, 3),
+        ({"levier": "clauses-sociales", "departement": ["62", "976"]}, 3),
+        ({"levier": "clauses-sociales", "q": "achat"}, 4),
+    ]:
+        with django_assert_max_num_queries(budget):
+            response = client.get(CSV_URL, query)
+        assert response.status_code == 200
+        assert response.content.decode("utf-8-sig").startswith("Tableau;Libellé;Pratiques")

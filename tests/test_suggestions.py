@@ -118,3 +118,10 @@ def test_editors_list_suggestions_with_status_and_mark_them_done(client, practic
 def test_form_page_is_cheap(client, practice, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         assert client.get(url(practice)).status_code == 200
+
+
+def test_acknowledgement_page_is_cheap(client, practice, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        response = client.get(f"/pratiques/{practice.slug}/suggerer/merci/")
+    assert response.status_code == 200
+    assert practice.title in response.content.decode()

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -54,6 +54,15 @@ def _same_origin(request):
 def subscribe_address(email, query, frequency):
     """The subscription of `email` to `query`: created unconfirmed, or the existing one.
     An existing confirmed one is left as it is (only its owner changes it)."""
+    try:
+        return _subscribe_address(email, query, frequency)
+    except IntegrityError:
+        # Two submissions at once (a double click): the other one created it between
+        # this one's lookup and its insert. Found this time.
+        return _subscribe_address(email, query, frequency)
+
+
+def _subscribe_address(email, query, frequency):
     with transaction.atomic():
         # Mailboxes ignore the case of addresses: « Agent@… » already has « agent@… »'s alert.
         subscription = (
