@@ -1,5 +1,5 @@
 # ruff: noqa: S603 - a benchmark runs its own commands, nothing from outside
-"""`make bench`: the portal under gunicorn (debug off) with 10,000 synthetic practices.
+"""`make bench`: the portal under gunicorn (debug off) with 10,000 (BENCH_PRACTICES) practices.
 
 Needs PostgreSQL: DATABASE_URL (default postgres://portal:portal@127.0.0.1:5432/portal_bench,
 created if missing; its content is replaced). Steps: migrate, load_content,
@@ -7,8 +7,9 @@ generate_practices, collectstatic; count each page's SQL queries in-process (tes
 client, empty page cache); serve with gunicorn on 127.0.0.1, page cache on as in
 production; measure throughput and median/95th-percentile latency per page with a small
 threaded HTTP client, twice: page cache missed (every request carries a parameter of
-its own, `bench=<n>`, which the views ignore: the page is built from scratch, page cache
-lookup and store included) and page cache hit (the same address again and again);
+its own, `bench=<n>`, which the views ignore: the page is built again, page cache
+lookup and store included, though a list reuses its filter set's facet counts from the
+second request on) and page cache hit (the same address again and again);
 finally a locust load test of a realistic mix, which must end with zero errors.
 
 Then the mixed-filter scenarios (issue 17, see SCENARIOS): every request a different
