@@ -11,6 +11,11 @@ page shows beside the results:
   relevance order: ranking reads every match's search vector, so the page is ranked
   by the query that reads the matches anyway, then fetched by primary key.
 
+For a search, the matches are read once, in a materialized common table expression
+(django-cte) of the columns the facets filter and group on (and, to rank the page, the
+relevance): every branch filters those rows by the facets in use but its own. Without a
+search each branch reads the practices table, which is cheaper than a CTE of them.
+
 Nothing can be read in the wrong order: the first value read runs the query, which
 computes all of them.
 
@@ -25,6 +30,7 @@ from functools import cached_property
 from django.db import connections, models
 from django.db.models import Count, F, Value
 from django.db.models.functions import Cast, RowNumber
+from django_cte import CTE, with_cte
 
 from procurement_portal.page_cache import cached_for_content
 
@@ -47,6 +53,9 @@ ROW_FACETS = {
     "preuve": "evidence_level",
 }
 M2M_FACETS = {"levier": "levers", "secteur": "sectors"}
+# The columns of the practice row the facets filter or group on (the region is joined
+# from the department).
+ROW_COLUMNS = ("department_id", "authority_type", "evidence_level")
 # OFFSET is a 64-bit integer; a page that far is empty anyway.
 MAX_RANKED_PAGE = 10**6
 
@@ -81,11 +90,40 @@ class FacetedResults:
 
     # The query ------------------------------------------------------------------------
 
+    @cached_property
+    def _matches(self):
+        """The practices matching the filters that are not facets (the search, the year),
+        read once for every branch with the columns the facets filter and group on: a
+        materialized common table expression. Only for a search: matching and ranking are
+        what costs (at 10,000 practices on PostgreSQL, a search's facets took 20-24 ms
+        instead of 29-38, with or without a lever, best of 7, Python and SQL); without
+        one, a CTE of the year's or of every practice was measured 1-3 ms slower than
+        each branch reading the table.
+        None then."""
+        if not self.filterset.search_query():
+            return None
+        columns = ["id", *ROW_COLUMNS]
+        queryset = self.filterset.queryset_without(*FACETS).order_by()
+        if self.page_slice is not None:
+            queryset = queryset.annotate(search_rank=self.ranking)
+            columns += ["search_rank", "published_at"]
+        return CTE(queryset.values(*columns), name="facet_matches", materialized=True)
+
     def _base(self, excluded):
         """The results, or when `excluded` is a facet in use, the results without it."""
-        return self.filterset.queryset_without(
-            excluded if self.filterset.selected(excluded) else None
-        ).order_by()
+        if self._matches is None:
+            return self.filterset.queryset_without(
+                excluded if self.filterset.selected(excluded) else None
+            ).order_by()
+        # The rows of the CTE, filtered by the facets in use but `excluded`.
+        rows = self.filterset.filter_only(self._matches.queryset(), set(FACETS) - {excluded})
+        return with_cte(self._matches, select=rows.order_by())
+
+    def _ranked(self):
+        """The results with their relevance (search_rank), for the ranked page."""
+        if self._matches is None:
+            return self._base(None).annotate(search_rank=self.ranking)
+        return self._base(None)  # the CTE ranked the matches
 
     @cached_property
     def _row_groups(self):
@@ -104,9 +142,10 @@ class FacetedResults:
         """[(branch, key, region, authority, evidence, n)], one UNION ALL of grouped
         counts.
 
-        Each branch reads its own filtered practices: one GROUP BY for the facets on the
-        practice row (per distinct set of filters), one per through table (no DISTINCT),
-        and the ranked page. Filters in use make distinct sets only for their own facet.
+        Each branch reads its filtered practices (for a search, from the matches read
+        once, _matches): one GROUP BY for the facets on the practice row (per distinct
+        set of filters), one per through table (no DISTINCT), and the ranked page.
+        Filters in use make distinct sets only for their own facet.
         """
         # The evidence level is grouped with the other row facets: one GROUP BY (one read
         # of the filtered practices) fewer than a branch of its own, of four or five.
@@ -135,8 +174,7 @@ class FacetedResults:
             offset, limit = self.page_slice
             order = [F(f[1:]).desc() for f in RELEVANCE_ORDER]
             branches.append(
-                self._base(None)
-                .annotate(search_rank=self.ranking)
+                self._ranked()
                 .annotate(
                     branch=Value("page"),
                     key=_text("pk"),

@@ -292,11 +292,15 @@ class PracticeFilter(django_filters.FilterSet):
         self.errors  # noqa: B018 - runs validation once
         return getattr(self.form, "cleaned_data", {}) or {}
 
-    def queryset_without(self, excluded):
+    def queryset_without(self, *excluded):
         """The base queryset with every valid filter applied except `excluded` and the sort."""
-        queryset = self.queryset.all()
+        return self.filter_only(self.queryset.all(), set(self._cleaned()) - {*excluded, "tri"})
+
+    def filter_only(self, queryset, names):
+        """`queryset` with the valid filters among `names` applied (FacetedResults applies
+        the facets to the practices the other filters matched)."""
         for name, value in self._cleaned().items():
-            if name not in (excluded, "tri"):
+            if name in names and name != "tri":
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
