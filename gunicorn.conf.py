@@ -22,9 +22,8 @@ worker_class = "sync"
 forwarded_allow_ips = ""
 
 # A request that takes longer is killed (its worker restarted). Pages take milliseconds;
-# the longest request is the first CSV export after a change, ~5 s at 10,000 practices
-# on a quiet server but 27 s measured on a busy one: killed, it would start again at
-# every request.
+# the full CSV export is built in a background thread (practices.exports), a request
+# waits for it a few seconds at most. Room left for a slow database on a busy server.
 timeout = 60
 graceful_timeout = 30
 # Idle keep-alive connections from nginx hold a sync worker: keep them short.

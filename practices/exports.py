@@ -1,162 +1,102 @@
 """CSV export of the filtered practice list: /pratiques/export.csv?<the list's filters>.
 
-UTF-8 with a byte order mark and « ; » as separator, which is what French spreadsheet
-software expects.
+Its lines: practices.export_rows.
 
-Building the file costs ~4 s at 10,000 practices, so it is built once per content
-version (ContentVersion, and the time of its last change) and host, by one worker,
-into settings.PORTAL_EXPORT_DIR: the CSV, a gzipped copy, and an index of where each
+The full file is built once per content version and site origin into
+settings.PORTAL_EXPORT_DIR: the CSV, a gzipped copy, and an index of where each
 practice's line starts. The unfiltered export is that file; a filtered one is the
 practices' ids from the list's filters (one query) and their lines read from the file,
-so no export costs more than a file read once the file exists. While a worker builds
-it, others answer 503 with Retry-After rather than building it too. Filtered exports
-are rate-limited per client address (PORTAL_EXPORTS_PER_HOUR).
+so no export costs more than a file read once the file exists.
+
+Building it takes ~1.4 s at 10,000 practices and ~14 s at 100,000, more than a request
+should wait: `manage.py build_csv_export` builds it before any request (deploy), and
+after a content change the first request starts the build in a background thread of its
+worker (one builder at a time on the server, a lock file) and waits for it a few seconds
+(PORTAL_EXPORT_WAIT_SECONDS); past that, requests get the previous version's file until
+the new one is there, or a 503 with Retry-After when no file was ever built. Filtered
+exports are rate-limited per client address (PORTAL_EXPORTS_PER_HOUR).
 """
 
-import csv
 import fcntl
 import gzip
 import hashlib
 import json
+import logging
 import os
 import re
+import threading
+import time
 from functools import lru_cache
 
 from django.conf import settings
+from django.db import connection, connections
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from procurement_portal.content_version import ContentVersion
-from procurement_portal.links import absolute_url
+from procurement_portal.links import site_origin
 from procurement_portal.page_cache import query_parameters
 from procurement_portal.rate_limit import RateLimit
 
+from .export_rows import CHUNK_SIZE, rows
 from .filters import PracticeFilter
 from .models import Practice
 from .open_data import published_filterset
-from .text import to_spreadsheet_cell
 
-CHUNK_SIZE = 500
-BOM = "\ufeff"
-SEPARATOR = " | "
-
-COLUMNS = [
-    "Identifiant",
-    "Titre",
-    "Résumé",
-    "Type de collectivité",
-    "Collectivité",
-    "Code département",
-    "Département",
-    "Code région",
-    "Région",
-    "Leviers",
-    "Secteurs",
-    "Année de début",
-    "Année de fin",
-    "Chiffres clés",
-    "Niveau de preuve",
-    "Conditions de réussite",
-    "Points de vigilance",
-    "Moyens mobilisés",
-    "Fiche source",
-    "Publiée le",
-    "Modifiée le",
-    "Adresse",
-]
-
-
-class Echo:
-    """A file-like object whose write() hands the line back, for csv.writer."""
-
-    def write(self, value):
-        return value
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    return to_spreadsheet_cell(str(value))
-
-
-def _figure(figure):
-    text = f"{figure.label} : {figure.display_value}"
-    if figure.unit:
-        text += f" {figure.unit}"
-    if figure.period:
-        text += f" ({figure.period})"
-    return text
-
-
-def practice_row(practice, base_url):
-    department = practice.department
-    fiche = practice.source_fiche
-    return [
-        practice.slug,
-        practice.title,
-        practice.summary,
-        practice.get_authority_type_display(),
-        practice.authority_name,
-        department.code,
-        department.name,
-        department.region.code,
-        department.region.name,
-        SEPARATOR.join(lever.name for lever in practice.levers.all()),
-        SEPARATOR.join(sector.name for sector in practice.sectors.all()),
-        practice.start_year,
-        practice.end_year,
-        SEPARATOR.join(_figure(figure) for figure in practice.key_figures.all()),
-        practice.get_evidence_level_display(),
-        practice.success_conditions,
-        practice.watch_points,
-        practice.means,
-        f"{fiche.kit.name}, fiche n°{fiche.number} : {fiche.title}" if fiche else "",
-        practice.published_at.date().isoformat() if practice.published_at else "",
-        practice.updated_at.date().isoformat() if practice.updated_at else "",
-        base_url + practice.get_absolute_url(),
-    ]
-
-
-def rows(queryset, base_url):
-    """(practice id, CSV line) for each practice, after (None, the header line)."""
-    writer = csv.writer(Echo(), delimiter=";", lineterminator="\r\n")
-    yield None, BOM + writer.writerow(COLUMNS)
-    # prefetch_related works with iterator() when chunk_size is given: one prefetch per chunk.
-    for practice in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield practice.pk, writer.writerow([_cell(v) for v in practice_row(practice, base_url)])
-
+logger = logging.getLogger(__name__)
 
 # The file of one content version ------------------------------------------------------
 
 
 class Snapshot:
-    """The full export of one content version for one host, on disk."""
+    """The full export of one content version for one site origin, on disk:
+    pratiques-<origin key>-<version key>.csv, .csv.gz and .json (the index)."""
 
-    def __init__(self, request):
+    def __init__(self, base_url, name):
+        self.base_url = base_url
+        self.name = name
+        self.directory = settings.PORTAL_EXPORT_DIR
+        self.csv = self.directory / f"pratiques-{name}.csv"
+        self.gzip = self.directory / f"pratiques-{name}.csv.gz"
+        self.index = self.directory / f"pratiques-{name}.json"
+
+    @classmethod
+    def current(cls, base_url):
+        """The file of the content as it is now (two queries)."""
         version, next_due = ContentVersion.objects.current()
         changed_at = ContentVersion.objects.values_list("changed_at", flat=True).first()
-        self.base_url = absolute_url(request, "/").rstrip("/")
         # changed_at too: a database restored from a backup may count versions again.
-        key = f"{version}:{next_due}:{changed_at}:{self.base_url}"
-        self.name = hashlib.sha256(key.encode()).hexdigest()[:24]
-        self.directory = settings.PORTAL_EXPORT_DIR
-        self.csv = self.directory / f"pratiques-{self.name}.csv"
-        self.gzip = self.directory / f"pratiques-{self.name}.csv.gz"
-        self.index = self.directory / f"pratiques-{self.name}.json"
+        version_key = _key(f"{version}:{next_due}:{changed_at}")
+        return cls(base_url, f"{_key(base_url)}-{version_key}")
 
-    def ready(self):
-        """Build the files unless they exist; False while another worker builds them."""
-        if self.csv.exists():
+    def exists(self):
+        return self.csv.exists()
+
+    def previous(self):
+        """The newest file of an earlier content version for the same origin, or None."""
+        origin = self.name.split("-")[0]
+        files = [
+            path for path in self.directory.glob(f"pratiques-{origin}-*.csv") if path != self.csv
+        ]
+        if not files:
+            return None
+        newest = max(files, key=lambda path: path.stat().st_mtime)
+        return Snapshot(self.base_url, newest.name.removeprefix("pratiques-").removesuffix(".csv"))
+
+    def build(self, blocking=False):
+        """Build the files unless they exist; one builder at a time on this server
+        (a lock file). Without `blocking`, returns False at once if another builds them."""
+        if self.exists():
             return True
         self.directory.mkdir(parents=True, exist_ok=True)
         with open(self.directory / ".lock", "w") as lock:
             try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(lock, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
             except BlockingIOError:
                 return False
             try:
-                if not self.csv.exists():
+                if not self.exists():
                     self._build()
                     self._remove_others()
             finally:
@@ -164,11 +104,7 @@ class Snapshot:
         return True
 
     def _build(self):
-        queryset = (
-            PracticeFilter(None, queryset=Practice.objects.published())
-            .qs.select_related("department__region", "source_fiche__kit")
-            .prefetch_related("levers", "sectors", "key_figures")
-        )
+        queryset = PracticeFilter(None, queryset=Practice.objects.published()).qs
         offsets = {}
         tmp = f".{os.getpid()}.tmp"
         csv_tmp, gzip_tmp, index_tmp = (
@@ -190,6 +126,8 @@ class Snapshot:
         os.replace(csv_tmp, self.csv)
 
     def _remove_others(self):
+        # Earlier versions, other origins' files and a killed builder's temporary files:
+        # only the lock holder removes, and it has just written the newest file.
         for path in self.directory.glob("pratiques-*"):
             if not path.name.startswith(f"pratiques-{self.name}."):
                 path.unlink(missing_ok=True)
@@ -209,6 +147,56 @@ class Snapshot:
                     yield b"".join(chunk)
                     chunk = []
             yield b"".join(chunk)
+
+
+def _key(text):
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+_builder = None  # this process's background build, if one runs
+
+
+def _build_in_background(snapshot):
+    """Build the file in a thread of this process, so that no request waits for it."""
+    global _builder
+    if _builder is not None and _builder.is_alive():
+        return
+
+    def build():
+        try:
+            snapshot.build()
+        except Exception:
+            logger.exception("The CSV export could not be built.")
+        finally:
+            connections.close_all()  # this thread's connections
+
+    _builder = threading.Thread(target=build, name="csv-export", daemon=True)
+    _builder.start()
+
+
+def available_snapshot(request):
+    """The full export to serve: the current content's file if it exists or gets built
+    within PORTAL_EXPORT_WAIT_SECONDS, else the previous version's file while the new
+    one is built, else None (nothing built yet: the caller answers 503).
+
+    The build runs in a background thread (~14 s at 100,000 practices, longer than a
+    request may take), or before any request, by `manage.py build_csv_export`.
+    """
+    snapshot = Snapshot.current(site_origin(request))
+    if snapshot.exists():
+        return snapshot
+    if connection.in_atomic_block:
+        # Another connection would not see this transaction's writes (tests,
+        # ATOMIC_REQUESTS): built here, or left to the worker that is building it.
+        snapshot.build()
+    else:
+        _build_in_background(snapshot)
+        deadline = time.monotonic() + settings.PORTAL_EXPORT_WAIT_SECONDS
+        while not snapshot.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    if snapshot.exists():
+        return snapshot
+    return snapshot.previous()
 
 
 @lru_cache(maxsize=2)
@@ -265,8 +253,8 @@ def export_csv(request):
     filtered = filterset.is_bound
     if filtered and not RateLimit(request, "exports", settings.PORTAL_EXPORTS_PER_HOUR).hit():
         return _too_many()
-    snapshot = Snapshot(request)
-    if not snapshot.ready():
+    snapshot = available_snapshot(request)
+    if snapshot is None:
         return _busy()
     if filtered:
         ids = list(filterset.qs.values_list("pk", flat=True))

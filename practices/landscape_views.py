@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from procurement_portal.page_cache import query_parameters
 
 from . import landscape
-from .exports import BOM, Echo, _cell
+from .export_rows import BOM, Echo, _cell
 from .filters import PracticeFilter
 from .open_data import invalid_parameters
 

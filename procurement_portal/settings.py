@@ -418,6 +418,9 @@ PORTAL_EXPORT_DIR = Path(
 )
 if not PORTAL_EXPORT_DIR.is_absolute():
     PORTAL_EXPORT_DIR = BASE_DIR / PORTAL_EXPORT_DIR
+# How long a request for it waits for a new file (built in the background) before it gets
+# the previous version's file, or a 503 when there is none yet.
+PORTAL_EXPORT_WAIT_SECONDS = env_int("PORTAL_EXPORT_WAIT_SECONDS", 3)
 # `make bench` only: adds /bench/ping, the benchmark's ceiling (.ci/bench.py).
 PORTAL_BENCH = env_bool("PORTAL_BENCH", False)
 

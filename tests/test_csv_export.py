@@ -8,7 +8,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from practices import exports
-from practices.exports import COLUMNS
+from practices.export_rows import COLUMNS
 from practices.filters import PracticeFilter
 from practices.models import Contribution, Practice
 from procurement_portal.content_version import ContentVersion
@@ -159,7 +159,7 @@ def test_export_runs_a_constant_number_of_queries(client, db, django_assert_max_
 
 
 def test_export_file_is_built_in_chunks(client, db, django_assert_max_num_queries, monkeypatch):
-    monkeypatch.setattr("practices.exports.CHUNK_SIZE", 10)
+    monkeypatch.setattr("practices.export_rows.CHUNK_SIZE", 10)
     for _ in range(25):
         make_practice(levers=[make_lever()])
 
@@ -253,3 +253,134 @@ def test_public_export_quotes_a_text_already_starting_with_the_quote(client, db)
         assert from_spreadsheet_cell(to_spreadsheet_cell(text)) == text
     assert to_spreadsheet_cell("'=1+1") == "''=1+1"
     assert to_spreadsheet_cell("'simple") == "'simple"
+
+
+# Building outside requests: no request waits for a whole build --------------------------
+# The build runs in a thread with its own connection: the tests' writes are committed
+# (transaction=True), and the migration-made departments restored after the flush.
+committed_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def slow_build(monkeypatch):
+    """The file's build held until `release.set()`, counted in `builds`."""
+    import threading
+
+    release = threading.Event()
+    builds = []
+    original = exports.Snapshot._build
+
+    def build(self):
+        builds.append(self.name)
+        assert release.wait(10), "the test never released the build"
+        original(self)
+
+    monkeypatch.setattr("practices.exports.Snapshot._build", build)
+    yield release, builds
+    release.set()
+    if exports._builder is not None:
+        exports._builder.join(10)
+
+
+def wait_for(condition):
+    import time
+
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, "the background build did not start"
+        time.sleep(0.01)
+
+
+def finish_background_build():
+    exports._builder.join(10)
+    assert not exports._builder.is_alive()
+
+
+@committed_db
+def test_after_a_change_the_previous_file_is_served_while_the_new_one_is_built(
+    client, settings, slow_build
+):
+    release, builds = slow_build
+    practice = make_practice(levers=[make_lever()], title="Titre initial")
+    release.set()
+    _, first = download(client)  # waits for the build (PORTAL_EXPORT_WAIT_SECONDS)
+    finish_background_build()
+    release.clear()
+    settings.PORTAL_EXPORT_WAIT_SECONDS = 0
+
+    practice.title = "Titre modifié"
+    practice.save()  # committed (transaction=True)
+    _, stale = download(client)  # answered at once, the build held in its thread
+    assert stale == first
+    wait_for(lambda: len(builds) == 2)  # the thread has started building
+    _, again = download(client)
+    assert again == first
+    assert exports._builder.is_alive()
+    assert len(builds) == 2, "one build at a time, not one per request"
+
+    release.set()
+    finish_background_build()
+    _, fresh = download(client)
+    assert "Titre modifié" in fresh.decode("utf-8-sig")
+    assert len(list(settings.PORTAL_EXPORT_DIR.glob("pratiques-*.csv"))) == 1
+
+
+@committed_db
+def test_a_build_that_ends_within_the_wait_is_served_at_once(client, settings, monkeypatch):
+    settings.PORTAL_EXPORT_WAIT_SECONDS = 10
+    threads = []
+    original = exports._build_in_background
+    monkeypatch.setattr(
+        "practices.exports._build_in_background",
+        lambda snapshot: threads.append(1) or original(snapshot),
+    )
+    make_practice(levers=[make_lever()], slug="pratique-fraiche")
+
+    rows = export(client)
+
+    assert [row["Identifiant"] for row in rows] == ["pratique-fraiche"]
+    assert threads == [1], "built in a background thread, not in the request"
+
+
+@committed_db
+def test_before_any_file_exists_a_request_gets_a_503_not_a_long_wait(client, settings, slow_build):
+    import time
+
+    release, builds = slow_build
+    settings.PORTAL_EXPORT_WAIT_SECONDS = 1
+    make_practice(levers=[make_lever()])
+
+    started = time.monotonic()
+    response = client.get(URL)
+    assert exports._builder.is_alive()
+    assert time.monotonic() - started < 3
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert client.get(URL, {"annee": "2020"}).status_code == 503
+
+    release.set()
+    finish_background_build()
+    assert len(export(client)) == 1
+    assert len(builds) == 1
+
+
+@committed_db
+def test_the_build_command_makes_the_file_the_requests_serve(client, settings, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    make_practice(levers=[make_lever()], slug="construite-avant")
+    out = io.StringIO()
+    call_command("build_csv_export", "--site-url", "http://testserver/", stdout=out)
+    assert "Export CSV construit" in out.getvalue()
+    built = []
+    monkeypatch.setattr(exports.Snapshot, "_build", lambda self: built.append(1))
+
+    rows = export(client)
+
+    assert built == []
+    assert rows[0]["Adresse"] == "http://testserver/pratiques/construite-avant/"
+    call_command("build_csv_export", "--site-url", "http://testserver", stdout=out)
+    assert "déjà à jour" in out.getvalue()
+    settings.SITE_URL = ""
+    with pytest.raises(CommandError, match="DJANGO_SITE_URL"):
+        call_command("build_csv_export", "--site-url", "")
