@@ -27,7 +27,7 @@ from .describe import describe_results
 from .facets import FacetedResults
 from .filters import PracticeFilter
 from .landscape import department_map
-from .models import Department, Practice, Region, with_counts
+from .models import Department, Document, Practice, Recognition, Region, with_counts
 from .revisions_display import PracticeRelations
 from .suggest import suggestion
 from .text import fold
@@ -211,19 +211,38 @@ def related_practices(practice):
                 default=Value(3),
             )
         )
+        # What a card shows (Practice.for_cards(), whose levers the view prefetches).
         .select_related("department__region")
+        .only(*candidates.CARD_FIELDS, "department__name", "department__region__name")
         .order_by("closeness", "-published_at", "-pk")[:RELATED_MAX]
     )
 
 
+def _present(exists, queryset):
+    """`queryset`, or none() when the practice has no such rows: a prefetch of none()
+    runs no query."""
+    return queryset if exists else queryset.none()
+
+
 @require_safe
 def practice_detail(request, slug):
-    """Nine queries whatever the practice (the page cache lookup makes ten): documents add one."""
+    """At most nine queries whatever the practice, the page cache lookup included (ten
+    with documents); eight without distinctions or documents, as most practices."""
     # The visibility check is the query itself: for visitors an unpublished slug costs
     # what an unknown one does (one query, nothing loaded), so timing reveals nothing.
     # request.user is read only then: reading it marks the response as varying on the
     # session cookie, which would keep public pages out of the page cache.
-    practices = Practice.objects.select_related("department__region", "source_fiche__kit")
+    practices = (
+        Practice.objects.select_related("department__region", "source_fiche__kit")
+        # The folded texts the search reads: a large part of the row, not shown.
+        .defer("search_text", "search_places")
+        # Whether it has documents and distinctions, seldom the case: their queries are
+        # run only then.
+        .annotate(
+            has_documents=Exists(Document.objects.filter(practice=OuterRef("pk"))),
+            has_recognitions=Exists(Recognition.objects.filter(practice=OuterRef("pk"))),
+        )
+    )
     practice = practices.published().filter(slug=slug).first()
     if practice is None and request.user.has_perm("practices.view_practice"):
         # Staff preview a practice at its public address before it is published.
@@ -231,7 +250,14 @@ def practice_detail(request, slug):
     if practice is None:
         raise Http404("Pratique introuvable.")
     preview = not practice.is_public
-    prefetch_related_objects([practice], "key_figures", "recognitions")
+    prefetch_related_objects(
+        [practice],
+        "key_figures",
+        Prefetch(
+            "recognitions", queryset=_present(practice.has_recognitions, Recognition.objects.all())
+        ),
+        Prefetch("documents", queryset=_present(practice.has_documents, Document.objects.all())),
+    )
     related = related_practices(practice)
     # The levers of the practice and of its related cards together, in one query.
     prefetch_related_objects(
@@ -243,7 +269,7 @@ def practice_detail(request, slug):
             ),
         ),
     )
-    prefetch_related_objects([practice], "sectors", "partners", "documents")
+    prefetch_related_objects([practice], "sectors", "partners")
     shown = PracticeRelations.stored(practice)
     revision = None
     if request.GET.get("revision") and request.user.has_perm("practices.view_practice"):

@@ -95,8 +95,8 @@ def test_unknown_practice_is_a_french_404(client, db):
 def test_detail_page_query_count_does_not_grow_with_practices(
     client, page_cache, django_assert_max_num_queries
 ):
-    # The budget of 10 includes the page cache's own lookup (a cache miss here) and the
-    # practice's documents.
+    # The budget of 9 includes the page cache's own lookup (a cache miss here) and the
+    # practice's distinctions; documents add one (tests/test_documents.py).
     levers = [make_lever() for _ in range(3)]
     for lever in levers:
         for n in range(2):
@@ -115,12 +115,26 @@ def test_detail_page_query_count_does_not_grow_with_practices(
     for _ in range(30):
         make_practice(levers=levers[:1], sectors=[make_sector()], partners=partners[:1])
     url = practice.get_absolute_url()
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         response = client.get(url)
     assert len(response.context["related"]) == 6
     page = body(response)
     assert page.count('class="legal-bases') == 3
     assert all(partner.name in page for partner in partners)
+
+
+def test_a_practice_without_documents_or_distinctions_takes_eight_queries(
+    client, page_cache, django_assert_num_queries
+):
+    # Most practices: their documents and distinctions are not looked for again.
+    lever = make_lever()
+    practice = make_practice(levers=[lever], sectors=[make_sector()], figures=[("a", 1)])
+    make_practice(levers=[lever])
+    with django_assert_num_queries(8):
+        response = client.get(practice.get_absolute_url())
+    assert len(response.context["related"]) == 1
+    assert response.context["shown"].recognitions == []
+    assert list(response.context["practice"].documents.all()) == []
 
 
 def test_sectors_and_partners_keep_their_order(client, db):
