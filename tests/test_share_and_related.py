@@ -91,6 +91,17 @@ def test_related_practices_rank_department_then_region_then_sector_then_lever(cl
     assert draft.slug not in {p.slug for p in related}
 
 
+def test_related_practices_of_a_region_with_one_department(client):
+    # Mayotte is a region of one département: no « same region » rank to look for.
+    lever, sector = make_lever(), make_sector()
+    practice = make_practice(levers=[lever], sectors=[sector], department="976")
+    lever_only = make_practice(levers=[lever], department="62")
+    same_sector = make_practice(levers=[lever], sectors=[sector], department="35")
+    same_department = make_practice(levers=[lever], department="976")
+    related = client.get(practice.get_absolute_url()).context["related"]
+    assert [p.slug for p in related] == [same_department.slug, same_sector.slug, lever_only.slug]
+
+
 def test_at_most_six_related_practices(client):
     lever = make_lever()
     practice = make_practice(levers=[lever])
