@@ -232,8 +232,8 @@ def _present(exists, queryset):
 
 @require_safe
 def practice_detail(request, slug):
-    """At most nine queries whatever the practice, the page cache lookup included (ten
-    with documents); eight without distinctions or documents, as most practices."""
+    """Eight queries, the page cache lookup included, whatever the number of practices;
+    one more if the practice has distinctions, one more if it has documents."""
     # The visibility check is the query itself: for visitors an unpublished slug costs
     # what an unknown one does (one query, nothing loaded), so timing reveals nothing.
     # request.user is read only then: reading it marks the response as varying on the
