@@ -112,7 +112,9 @@ def practice_list(request):
     )
     faceted = FacetedResults(filterset, page=request.GET.get("page"), per_page=PAGE_SIZE)
     paginator = CountedPaginator(
-        faceted.results(filterset.qs.for_cards()), PAGE_SIZE, count=faceted.total
+        faceted.results(filterset.qs.for_cards(), by_id=filterset.queryset.for_cards()),
+        PAGE_SIZE,
+        count=faceted.total,
     )
     page_obj = paginator.get_page(request.GET.get("page"))
     active = filterset.active_filters() if filterset.is_bound else []
