@@ -99,3 +99,12 @@ def test_clear_removes_only_generated_practices(content):
 def test_refuses_to_generate_without_levers(db):
     with pytest.raises(CommandError):
         generate("--practices", "5")
+
+
+def test_facet_ids_are_those_of_the_relations(content):
+    generate("--practices", "20")
+    for practice in generated().prefetch_related("levers", "sectors"):
+        levers = sorted(lever.pk for lever in practice.levers.all())
+        sectors = sorted(sector.pk for sector in practice.sectors.all())
+        assert practice.lever_ids == ",".join(map(str, levers))
+        assert practice.sector_ids == ",".join(map(str, sectors))
