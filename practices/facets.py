@@ -14,7 +14,9 @@ page shows beside the results:
 For a search, the matches are read once, in a materialized common table expression
 (django-cte) of the columns the facets filter and group on (and, to rank the page, the
 relevance): every branch filters those rows by the facets in use but its own. Without a
-search each branch reads the practices table, which is cheaper than a CTE of them.
+search each branch reads the practices' covering index, which is cheaper than a CTE of
+them. Levers and sectors are counted from the ids each practice keeps on its row
+(lever_ids, sector_ids, kept in step with its search texts), not from the through tables.
 
 Nothing can be read in the wrong order: the first value read runs the query, which
 computes all of them.
@@ -143,7 +145,7 @@ class FacetedResults:
 
         Each branch reads its filtered practices (for a search, from the matches read
         once, _matches): one GROUP BY for the facets on the practice row (per distinct
-        set of filters), one per through table (no DISTINCT), and the ranked page.
+        set of filters), one per set of lever and sector ids, and the ranked page.
         Filters in use make distinct sets only for their own facet.
         """
         # The evidence level is grouped with the other row facets: one GROUP BY (one read
@@ -156,21 +158,20 @@ class FacetedResults:
             .values_list("branch", *ROW_FACETS.values(), "n")
             for excluded, branch in self._row_groups.items()
         ]
-        for name, relation in M2M_FACETS.items():
-            if self._matches is None:
-                # Joined to the through table and grouped on its key (no DISTINCT: the
-                # filters on a relation are IN subqueries, so each practice is one row
-                # before the join). The practices are read from the covering index.
-                key = _text(relation)
-                rows = self._base(name).filter(**{f"{relation}__isnull": False})
-            else:
-                # A search's matches grouped on their sets of ids ("2,5"; few distinct
-                # ones), split in _compute: joining the through tables took ~10 of the
-                # synonym search's ~30 ms at 10,000 practices, ~300 of ~500 at 100,000.
-                key = F(M2M_ID_COLUMNS[name])
-                rows = self._base(name)
+        for name in M2M_FACETS:
+            # The practices grouped on their sets of ids ("2,5"; few distinct ones), split
+            # in _compute, read from the covering index (or a search's matches): joining
+            # the through tables took ~10 of the synonym search's ~30 ms at 10,000
+            # practices, ~300 of ~500 at 100,000.
             branches.append(
-                rows.annotate(branch=Value(name), key=key, a=Value(""), b=Value(""), c=Value(""))
+                self._base(name)
+                .annotate(
+                    branch=Value(name),
+                    key=F(M2M_ID_COLUMNS[name]),
+                    a=Value(""),
+                    b=Value(""),
+                    c=Value(""),
+                )
                 .values("branch", "key", "a", "b", "c")
                 .annotate(n=Count("pk"))
                 .values_list("branch", "key", "a", "b", "c", "n")

@@ -67,6 +67,27 @@ class Migration(migrations.Migration):
                 blank=True, default="", editable=False, verbose_name="secteurs (facettes)"
             ),
         ),
+        # Dropped while the ids are filled, then built with them (the facets count the
+        # lever and sector ids from this index, see Practice.Meta).
+        migrations.RemoveIndex(model_name="practice", name="practice_facets_idx"),
         migrations.RunPython(fill_facet_ids, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="practice",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True), ("status", "published")),
+                fields=[
+                    "department",
+                    "published_at",
+                    "authority_type",
+                    "evidence_level",
+                    "start_year",
+                    "end_year",
+                    "id",
+                    "lever_ids",
+                    "sector_ids",
+                ],
+                name="practice_facets_idx",
+            ),
+        ),
         migrations.RunPython(create_trigger, migrations.RunPython.noop, elidable=False),
     ]
