@@ -10,6 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from procurement_portal.admin import ReadOnlyAdmin
+
 from . import revisions, revisions_display, workflow
 from .revisions import PracticeRevision
 
@@ -223,7 +225,7 @@ REFUSED_DELETION = (
 
 
 @admin.register(PracticeRevision)
-class PracticeRevisionAdmin(admin.ModelAdmin):
+class PracticeRevisionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Where revisions are found; they are made by editing a practice and decided on its
     review page, so this list is read-only."""
 
@@ -243,15 +245,6 @@ class PracticeRevisionAdmin(admin.ModelAdmin):
         "review_link",
     ]
     exclude = ["data"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="relecture")
     def review_link(self, obj):

@@ -1,3 +1,7 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -6,7 +10,19 @@ from levers.models import Fiche, Lever
 from .models import Department, Practice
 
 
-class StaticSitemap(Sitemap):
+class PortalSitemap(Sitemap):
+    """A sitemap whose <loc> are on DJANGO_SITE_URL when it is set, like the canonical
+    links and robots.txt (procurement_portal/links.py): the host a request came through
+    may be an internal one. Without it, Django's default: the request's host and scheme."""
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        if settings.SITE_URL:
+            origin = urlsplit(settings.SITE_URL)
+            site, protocol = SimpleNamespace(domain=origin.netloc), origin.scheme
+        return super().get_urls(page=page, site=site, protocol=protocol)
+
+
+class StaticSitemap(PortalSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -31,7 +47,7 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
-class PracticeSitemap(Sitemap):
+class PracticeSitemap(PortalSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -42,7 +58,7 @@ class PracticeSitemap(Sitemap):
         return practice.updated_at
 
 
-class LeverSitemap(Sitemap):
+class LeverSitemap(PortalSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -52,7 +68,7 @@ class LeverSitemap(Sitemap):
         return lever.updated_at
 
 
-class FicheSitemap(Sitemap):
+class FicheSitemap(PortalSitemap):
     changefreq = "yearly"
 
     def items(self):
@@ -62,7 +78,7 @@ class FicheSitemap(Sitemap):
         return fiche.updated_at
 
 
-class DepartmentSitemap(Sitemap):
+class DepartmentSitemap(PortalSitemap):
     changefreq = "monthly"
 
     def items(self):

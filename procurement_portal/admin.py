@@ -18,6 +18,20 @@ from practices.numbers import FrenchDecimalField
 from .admin_markdown import MarkdownTextarea
 
 
+class ReadOnlyAdmin:
+    """ModelAdmin mixin: records written by the application (documents' list, revisions),
+    which editors look up here but change elsewhere, or never."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class EditorFormDefaults:
     """ModelAdmin/inline mixin: form defaults that suit editors (help texts live on the models),
     and a name for every field a screen reader lands on (RGAA 11.1), and the model's own

@@ -1,6 +1,7 @@
 """Titles, descriptions, canonical links, headings, sitemap.xml, robots.txt, error pages."""
 
 import json
+import re
 from html.parser import HTMLParser
 from itertools import pairwise
 
@@ -128,6 +129,16 @@ def test_site_url_names_the_pages_whatever_host_the_request_came_through(client,
         assert "10.0.0.5" not in response.content.decode(), url
     robots = client.get("/robots.txt", HTTP_HOST="10.0.0.5").content.decode()
     assert "Sitemap: https://portail.example.org/sitemap.xml" in robots
+    sitemap = client.get("/sitemap.xml", HTTP_HOST="10.0.0.5").content.decode()
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert f"https://portail.example.org{practice.get_absolute_url()}" in locations
+    assert all(loc.startswith("https://portail.example.org/") for loc in locations)
+
+
+def test_without_site_url_the_sitemap_names_the_request_host(client, content, settings):
+    settings.ALLOWED_HOSTS = ["localhost"]
+    sitemap = client.get("/sitemap.xml", HTTP_HOST="localhost", secure=True).content.decode()
+    assert "<loc>https://localhost/leviers/</loc>" in sitemap
 
 
 def test_french_404_page(client, db):

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from procurement_portal.admin import EditorFormDefaults
+from procurement_portal.admin import EditorFormDefaults, ReadOnlyAdmin
 
 from ..models import Document
 
@@ -33,7 +33,7 @@ class DocumentInline(EditorFormDefaults, admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(EditorFormDefaults, admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdmin, EditorFormDefaults, admin.ModelAdmin):
     """Every practice's documents, to find one: they are added, changed and removed in
     their practice's form (where an Éditeur's change of a published practice goes to
     review), never here."""
@@ -42,12 +42,3 @@ class DocumentAdmin(EditorFormDefaults, admin.ModelAdmin):
     list_filter = ["kind", "format"]
     search_fields = ["title", "practice__title"]
     list_select_related = ["practice"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
