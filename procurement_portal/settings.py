@@ -386,15 +386,13 @@ else:
         # and still while the database is down (procurement_portal.outage). Bounded in
         # entries (Django culls a third when full) and each entry at most
         # PAGE_CACHE_MAX_ENTRY_BYTES: at most MAX_ENTRIES × 2 MB on disk, in practice
-        # ~20–100 KB a page, and nothing in the workers' memory. Entries are counted every
-        # CULL_EVERY writes, not at each (procurement_portal.file_cache).
+        # ~20–100 KB a page, and nothing in the workers' memory.
         "default": {
-            "BACKEND": "procurement_portal.file_cache.SparselyCulledFileBasedCache",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": _page_cache_dir,
             "OPTIONS": {
                 "MAX_ENTRIES": env_int("DJANGO_PAGE_CACHE_MAX_ENTRIES", 2000, minimum=10),
                 "CULL_FREQUENCY": 3,
-                "CULL_EVERY": 50,
             },
         },
         "ratelimit": {

@@ -96,7 +96,7 @@ def _plain_static_storage(settings, tmp_path):
         # The page cache as in production (files shared by the workers), in the test's own
         # directory: see stored_bytes().
         "default": {
-            "BACKEND": "procurement_portal.file_cache.SparselyCulledFileBasedCache",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": tmp_path / "pagecache",
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },

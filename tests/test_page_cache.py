@@ -533,21 +533,3 @@ def test_pages_keep_the_parameters_they_read(client, practice, content):
 
     alert_form = client.get("/alertes/?levier=clauses-sociales")
     assert 'value="clauses-sociales"' in alert_form.content.decode()
-
-
-def test_the_file_cache_stays_bounded_while_counting_its_files_every_few_writes(tmp_path):
-    from procurement_portal.file_cache import SparselyCulledFileBasedCache
-
-    cache = SparselyCulledFileBasedCache(
-        str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 30, "CULL_FREQUENCY": 3, "CULL_EVERY": 10}}
-    )
-    listings = []
-    original = cache._list_cache_files
-    cache._list_cache_files = lambda: listings.append(1) or original()
-    for n in range(200):
-        cache.set(f"page-{n}", "x" * 10)
-        # Never more than MAX_ENTRIES + CULL_EVERY entries.
-        assert len(list(tmp_path.glob("*.djcache"))) <= 30 + 10
-    # The directory was listed on the 1st, 11th, 21st… write, not on each.
-    assert len(listings) == 20
-    assert cache.get("page-199") == "x" * 10
