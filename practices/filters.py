@@ -9,6 +9,7 @@ kept until content changes (page_cache.cached_for_content). Facet counts, the nu
 of results and a search's ranked page are practices.facets.FacetedResults.
 """
 
+import copy
 import functools
 
 import django_filters
@@ -51,6 +52,31 @@ class KnownChoicesMixin:
                 params={"value": value},
             )
         return choice
+
+
+class KnownChoices:
+    """{slug or code: instance} of a facet's choices, each instance made when first read:
+    a request validates a few of the ~150 choices."""
+
+    def __init__(self, model, rows):
+        self.model = model
+        self.rows = rows  # {slug or code: (primary key as text, name)}
+        self.instances = {}
+
+    def __contains__(self, value):
+        return value in self.rows
+
+    def __getitem__(self, value):
+        if value not in self.instances:
+            key, label = self.rows[value]
+            # Regions and departments are keyed by their code; levers and sectors by pk.
+            fields = {} if self.model in (Region, Department) else {"slug": value}
+            pk = self.model._meta.pk.to_python(key)
+            self.instances[value] = self.model(pk=pk, name=label, **fields)
+        return self.instances[value]
+
+    def get(self, value, default=None):
+        return self[value] if value in self.rows else default
 
 
 class SlugMultipleChoiceField(KnownChoicesMixin, forms.ModelMultipleChoiceField):
@@ -242,11 +268,30 @@ class PracticeFilter(django_filters.FilterSet):
 
     @property
     def form(self):
-        form = super().form
-        form.rejected = self._rejected
-        for name in self.REFERENCE_FACETS:
-            form.fields[name].known = functools.partial(self._known_choices, name)
-        return form
+        # Read a hundred times a request (every filter, facet and chip): set up once.
+        if not hasattr(self, "_form"):
+            form = super().form
+            form.rejected = self._rejected
+            for name in self.REFERENCE_FACETS:
+                form.fields[name].known = functools.partial(self._known_choices, name)
+        return self._form
+
+    @classmethod
+    def _form_class(cls):
+        """The form class, built once per process: django-filter builds a class and a
+        field per filter on every request, and nothing in them depends on the request
+        (each form still deep-copies its fields)."""
+        if "_cached_form_class" not in cls.__dict__:
+            # From copies: a field cached on a base filter would be deep-copied with it
+            # into every filter set.
+            fields = {
+                name: copy.deepcopy(filter_).field for name, filter_ in cls.base_filters.items()
+            }
+            cls._cached_form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+        return cls._cached_form_class
+
+    def get_form_class(self):
+        return self._form_class()
 
     def filter_search(self, queryset, name, value):
         return search_practices(queryset, value, self.synonyms()) if value.strip() else queryset
@@ -289,8 +334,10 @@ class PracticeFilter(django_filters.FilterSet):
     # Facets ------------------------------------------------------------------
 
     def _cleaned(self):
-        self.errors  # noqa: B018 - runs validation once
-        return getattr(self.form, "cleaned_data", {}) or {}
+        if not hasattr(self, "_cleaned_data"):
+            self.errors  # noqa: B018 - runs validation once
+            self._cleaned_data = getattr(self.form, "cleaned_data", {}) or {}
+        return self._cleaned_data
 
     def queryset_without(self, *excluded):
         """The base queryset with every valid filter applied except `excluded` and the sort."""
@@ -356,12 +403,12 @@ class PracticeFilter(django_filters.FilterSet):
     def _known_choices(self, facet):
         """{slug or code: instance} of one facet's choices, from _reference_rows()."""
         if not hasattr(self, "_known"):
-            self._known = {name: {} for name in self.REFERENCE_FACETS}
+            rows = {name: {} for name in self.REFERENCE_FACETS}
             for name, key, value, label, _ in self._reference_rows():
-                model = self.REFERENCE_FACETS[name]
-                pk = model._meta.pk.to_python(key)
-                fields = {"slug": value} if model in (Lever, Sector) else {}
-                self._known[name][value] = model(pk=pk, name=label, **fields)
+                rows[name][value] = (key, label)
+            self._known = {
+                name: KnownChoices(self.REFERENCE_FACETS[name], rows[name]) for name in rows
+            }
         return self._known[facet]
 
     def choice_labels(self):

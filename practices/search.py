@@ -382,6 +382,9 @@ def _word_stem(word: str) -> str:
     return crude_stem(fold(word))
 
 
+# Cached too: a page's cards test ~700 words against the same stems (24 highlighted
+# titles and summaries: 0.76 -> 0.30 ms, best of 200).
+@functools.lru_cache(maxsize=16384)
 def _matches(word: str, stems: tuple[str, ...]) -> bool:
     stem = _word_stem(word)
     # Short stems must match whole words: "pri" (prix) should not light up "principal".

@@ -64,11 +64,18 @@ def stems(text: str) -> str:
     return " ".join(stem(w) for w in _WORD.findall(folded) if w not in STOP_WORDS)
 
 
+def related_ids(objects) -> str:
+    """The ids of related rows as the facets read them: "2,5", ascending."""
+    return ",".join(str(pk) for pk in sorted({obj.pk for obj in objects}))
+
+
 def practice_texts(practice, include_relations=True, related=None):
     """(places, rest): the folded texts of a practice besides its title and summary.
 
     `related` gives the levers (with their legal bases prefetched), sectors, partners
     and key figures of a practice not saved yet; otherwise they are read once it exists.
+    The practice's lever_ids and sector_ids (what a search's facets count) are set from
+    the same relations, so that whatever refreshes the texts refreshes them too.
     """
     if related is None and include_relations and practice.pk is not None:
         related = {
@@ -86,7 +93,10 @@ def practice_texts(practice, include_relations=True, related=None):
     places += [lever.name for lever in levers]
     places += [basis.code for lever in levers for basis in lever.legal_bases.all()]
     rest = [practice.body, practice.success_conditions, practice.watch_points, practice.means]
-    rest += [sector.name for sector in related.get("sectors", ())]
+    sectors = list(related.get("sectors", ()))
+    practice.lever_ids = related_ids(levers)
+    practice.sector_ids = related_ids(sectors)
+    rest += [sector.name for sector in sectors]
     rest += [partner.name for partner in related.get("partners", ())]
     rest += [figure.label for figure in related.get("figures", ())]
     return (

@@ -13,7 +13,8 @@ from . import search_index
 
 
 def set_search_texts(practice, include_relations=True):
-    """Fill a practice's search texts (relations included once it exists)."""
+    """Fill a practice's search texts and its facet ids (relations included once it
+    exists)."""
     practice.search_places, practice.search_text = search_index.practice_texts(
         practice, include_relations=include_relations
     )
@@ -30,6 +31,9 @@ def refresh_search_text(practice):
     become stale only if the practice was ever published, see invalidation)."""
     set_search_texts(practice)
     type(practice).objects.filter(pk=practice.pk).update(
-        search_places=practice.search_places, search_text=practice.search_text
+        search_places=practice.search_places,
+        search_text=practice.search_text,
+        lever_ids=practice.lever_ids,
+        sector_ids=practice.sector_ids,
     )
     index_saved(practice)

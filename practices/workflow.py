@@ -143,7 +143,8 @@ def _save(practice, user, fields, *, bin_change=False):
     if put_back:
         raise PermissionError(f"Not allowed to change {', '.join(put_back)}.")
     practice._history_user = user
-    practice.save(update_fields=[*fields, "updated_at", "search_places", "search_text"])
+    search = ["search_places", "search_text", "lever_ids", "sector_ids"]
+    practice.save(update_fields=[*fields, "updated_at", *search])
 
 
 # Publishable statuses, so that the actions below select in SQL what they may change.

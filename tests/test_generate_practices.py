@@ -112,3 +112,12 @@ def test_a_failed_write_stops_the_generation_and_saves_nothing(content, monkeypa
     with pytest.raises(RuntimeError, match="disque plein"):
         generate("--practices", "100")  # the builder thread, ahead, is not left blocked
     assert not generated().exists()
+
+
+def test_facet_ids_are_those_of_the_relations(content):
+    generate("--practices", "20")
+    for practice in generated().prefetch_related("levers", "sectors"):
+        levers = sorted(lever.pk for lever in practice.levers.all())
+        sectors = sorted(sector.pk for sector in practice.sectors.all())
+        assert practice.lever_ids == ",".join(map(str, levers))
+        assert practice.sector_ids == ",".join(map(str, sectors))

@@ -165,6 +165,29 @@ def test_search_words_are_highlighted_or_at_least_escaped(client, db):
     assert "&lt;b&gt;" in body
 
 
+def test_cards_escape_every_text_on_every_page_that_shows_them(client, db):
+    lever = make_lever(name="Clauses <i>sociales</i>", slug="clauses-i")
+    make_practice(
+        title='Achat <b>"équitable"</b>',
+        summary="Café & <script>thé</script>",
+        authority_name="Ville d'<em>Arras</em>",
+        end_year=2024,
+        levers=[lever],
+    )
+    for url in (URL, "/", lever.get_absolute_url()):
+        body = html(client.get(url))
+        assert "<b>" not in body and "<script>thé" not in body and "<em>" not in body
+        assert "<i>sociales" not in body
+        assert "Achat &lt;b&gt;&quot;équitable&quot;&lt;/b&gt;" in body, url
+        assert "Café &amp; &lt;script&gt;thé&lt;/script&gt;" in body, url
+        assert "Ville d&#x27;&lt;em&gt;Arras&lt;/em&gt; · " in body, url
+        assert "depuis 2020, jusqu'en 2024</p>" in body, url
+        assert "<li>Clauses &lt;i&gt;sociales&lt;/i&gt;</li>" in body, url
+    # Only the list page can add a card to the comparison.
+    assert 'form="comparer"> <label for="comparer-' in html(client.get(URL))
+    assert 'name="pratique"' not in html(client.get("/"))
+
+
 # Facets ---------------------------------------------------------------------
 
 

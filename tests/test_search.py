@@ -2,9 +2,11 @@
 
 import re
 import unicodedata
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -19,7 +21,7 @@ from practices.filters import PracticeFilter
 from practices.models import Practice
 from practices.search import highlight
 from practices.text import STOP_WORDS, search_terms
-from tests.factories import make_lever, make_practice
+from tests.factories import make_lever, make_practice, make_sector
 
 HOSTILE_QUERIES = [
     "\x00",
@@ -297,6 +299,38 @@ def test_list_sorted_by_relevance_puts_title_matches_first(db):
     assert list(found) == [in_title, in_body]
 
 
+def _search_counts(**data):
+    filterset = PracticeFilter(QueryDict(urlencode(data)), queryset=Practice.objects.published())
+    faceted = FacetedResults(filterset)
+    return faceted.counts, faceted.total
+
+
+def test_a_search_counts_levers_and_sectors_as_the_practices_relations_say(db):
+    # A search's facets group its matches on the ids kept with their search texts.
+    first, second = make_lever(), make_lever()
+    sector = make_sector()
+    one = make_practice(levers=[first], sectors=[sector], title="Lombricompostage un")
+    make_practice(levers=[first, second], title="Lombricompostage deux")
+    make_practice(levers=[second], sectors=[sector], title="Autre chose")
+    counts, total = _search_counts(q="lombricompostage")
+    assert (counts["levier"], counts["secteur"], total) == (
+        {first.slug: 2, second.slug: 1},
+        {sector.slug: 1},
+        2,
+    )
+    # What the admin and the proposal service do after saving the relations.
+    one.levers.set([second])
+    one.sectors.set([])
+    one.refresh_search_text()
+    counts, total = _search_counts(q="lombricompostage")
+    assert (counts["levier"], counts["secteur"]) == ({first.slug: 1, second.slug: 2}, {})
+    # A facet in use counts without its own filter, with the others.
+    counts, total = _search_counts(q="lombricompostage", levier=first.slug)
+    assert (counts["levier"], total) == ({first.slug: 1, second.slug: 2}, 1)
+    counts, total = _search_counts(q="lombricompostage", secteur=sector.slug)
+    assert (counts["levier"], total) == ({}, 0)
+
+
 def _ranked_practices(n):
     """n practices matching « lombricompostage » with every kind of rank, and ties."""
     now = timezone.now()
@@ -332,12 +366,14 @@ def test_list_page_by_relevance_takes_no_ranking_query_of_its_own(client, db):
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/pratiques/", {"q": "lombricompostage", "page": "2"})
     assert len(response.context["practices"]) == 3
-    ranking = [q["sql"] for q in queries.captured_queries if "ts_rank" in q["sql"]]
-    # Ranked once, with the facets; the page is then read by primary key.
-    assert len(ranking) == 2
+    sqls = [q["sql"] for q in queries.captured_queries]
+    ranking = [sql for sql in sqls if "ts_rank" in sql]
+    # Ranked once, with the facets; the page is then read by primary key, unranked.
+    assert len(ranking) == 1
     assert "ROW_NUMBER()" in ranking[0]
-    assert '"practices_practice"."id" IN (' in ranking[1]
-    assert "LIMIT" not in ranking[1]
+    page = [sql for sql in sqls if '"practices_practice"."id" IN (' in sql and "LIMIT" not in sql]
+    assert len(page) == 1
+    assert "@@" not in page[0]
 
 
 @pytest.mark.postgres
