@@ -412,7 +412,13 @@ class PracticeFilter(django_filters.FilterSet):
         return self._known[facet]
 
     def choice_labels(self):
-        """{facet: [(value, label)]} of every choice, in each facet's order."""
+        """{facet: [(value, label)]} of every choice, in each facet's order (not to be
+        changed: the facets, the chips and the alert form of a request share it)."""
+        if not hasattr(self, "_choice_labels"):
+            self._choice_labels = self._sorted_choice_labels()
+        return self._choice_labels
+
+    def _sorted_choice_labels(self):
         labels = {"levier": [], "secteur": [], "region": [], "departement": []}
         for facet, _, value, name, rank in self._reference_rows():
             labels[facet].append((rank, name, value))
@@ -435,6 +441,15 @@ class PracticeFilter(django_filters.FilterSet):
         labels["preuve"] = list(EvidenceLevel.choices)
         return labels
 
+    def lever_labels(self):
+        """[(primary key as text, name)] of every lever, in their order (position, name)."""
+        levers = sorted(
+            (rank, name, key)
+            for facet, key, _, name, rank in self._reference_rows()
+            if facet == "levier"
+        )
+        return [(key, name) for _, name, key in levers]
+
     def choice_slugs(self):
         """{facet: {primary key as text: slug or code}} of the reference choices."""
         slugs = {name: {} for name in self.REFERENCE_FACETS}
@@ -444,7 +459,13 @@ class PracticeFilter(django_filters.FilterSet):
 
     def active_filters(self):
         """[ActiveFilter] of the valid filters in use: the chips, titles and feed title
-        (their wording lives in practices/describe.py)."""
+        (their wording lives in practices/describe.py). Read up to three times a list
+        page (chips, title, alert form): worked out once."""
+        if not hasattr(self, "_active_filters"):
+            self._active_filters = self._find_active_filters()
+        return list(self._active_filters)
+
+    def _find_active_filters(self):
         data = self._cleaned()
         active = []
         query = self.search_query()

@@ -33,6 +33,7 @@ from .landscape import department_map
 from .models import Department, Document, Practice, Recognition, Region, with_counts
 from .revisions_display import PracticeRelations
 from .suggest import suggestion
+from .templatetags.practice_cards import name_levers
 from .text import fold
 
 PAGE_SIZE = 12
@@ -123,7 +124,10 @@ def practice_list(request):
     )
     faceted = FacetedResults(filterset, page=request.GET.get("page"), per_page=PAGE_SIZE)
     paginator = CountedPaginator(
-        faceted.results(filterset.qs.for_cards(), by_id=filterset.queryset.for_cards()),
+        faceted.results(
+            filterset.qs.for_cards_named_levers(),
+            by_id=filterset.queryset.for_cards_named_levers(),
+        ),
         PAGE_SIZE,
         count=faceted.total,
     )
@@ -151,7 +155,7 @@ def practice_list(request):
         "canonical_query": canonical,
         "page_obj": page_obj,
         "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
-        "practices": page_obj.object_list,
+        "practices": name_levers(page_obj.object_list, filterset.lever_labels()),
         "count": paginator.count,
         "q": query,
         "suggestion": _suggestion(request, filterset, query, paginator.count),

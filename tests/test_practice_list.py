@@ -414,6 +414,20 @@ def test_list_page_query_count_does_not_grow_with_practices(
     assert len(listed(response)) == 12
 
 
+def test_cards_name_their_levers_in_lever_order_without_a_query_of_their_own(client, page_cache):
+    second = make_lever(name="Zèbre", position=1)
+    first = make_lever(name="Achat", position=2)
+    third = make_lever(name="Alpaga", position=2)
+    make_practice(levers=[third, first, second], title="Trois leviers")
+    make_practice(title="Sans levier")
+    client.get(URL)  # the levers' names, kept under the content version
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(URL, {"q": "leviers"}).content.decode()
+    assert not any("levers_lever" in query["sql"] for query in queries.captured_queries)
+    tags = re.findall(r'<ul class="tags" aria-label="Leviers">(.*?)</ul>', page, re.S)
+    assert [re.findall(r"<li>(.*?)</li>", tag) for tag in tags] == [["Zèbre", "Achat", "Alpaga"]]
+
+
 @pytest.mark.parametrize(("page", "expected"), [("abc", 1), ("9999", 3), ("-1", 3), ("0", 3)])
 def test_bad_page_numbers_show_a_page_instead_of_failing(client, thirty, page, expected):
     response = client.get(URL, {"page": page})

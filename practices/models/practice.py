@@ -80,6 +80,14 @@ class PracticeQuerySet(PublicContentQuerySet):
             .only(*self.CARD_FIELDS, "department__name", "department__region__name")
         )
 
+    def for_cards_named_levers(self):
+        """for_cards() without the levers' query: each practice's lever ids (lever_ids,
+        "2,5"), for a page that already holds the levers' names (see
+        practices.templatetags.practice_cards.name_levers)."""
+        return self.select_related("department__region").only(
+            *self.CARD_FIELDS, "lever_ids", "department__name", "department__region__name"
+        )
+
     def search(self, query):
         """Accent- and case-insensitive search: every word must appear.
 

@@ -37,7 +37,10 @@ def _card(practice, url, query, compare_form):
         title = _text(practice.title)
         summary = _text(Truncator(practice.summary).words(SUMMARY_WORDS, truncate=" …"))
     end = f", jusqu'en {_text(practice.end_year)}" if practice.end_year else ""
-    levers = "".join(f"<li>{_text(lever.name)}</li>" for lever in practice.levers.all())
+    names = getattr(practice, "lever_names", None)
+    if names is None:
+        names = [lever.name for lever in practice.levers.all()]
+    levers = "".join(f"<li>{_text(name)}</li>" for name in names)
     if levers:
         levers = f'<ul class="tags" aria-label="Leviers">\n    {levers}\n  </ul>\n  '
     compare = ""
@@ -60,11 +63,26 @@ def _card(practice, url, query, compare_form):
     )
 
 
+def name_levers(practices, levers):
+    """`practices` (Practice.objects.for_cards_named_levers()) as a list, each with
+    `lever_names` from its lever_ids, in the levers' order: `levers` is [(primary key as
+    text, name)] of every lever in that order, labels a page already holds. A list page
+    then needs no query for its cards' levers (prefetching them was ~1 ms of SQL and
+    Python of ~20)."""
+    rank = {pk: (position, name) for position, (pk, name) in enumerate(levers)}
+    practices = list(practices)
+    for practice in practices:
+        ids = practice.lever_ids.split(",") if practice.lever_ids else ()
+        practice.lever_names = [name for _, name in sorted(rank[pk] for pk in ids if pk in rank)]
+    return practices
+
+
 @register.simple_tag
 def practice_cards(practices, query="", compare_form=""):
     """The cards in a <div class="cards">. `practices` come from
-    Practice.objects.for_cards(); `query`, a search, is highlighted in titles and
-    summaries; `compare_form`, the id of the comparison form, adds the « Comparer » box."""
+    Practice.objects.for_cards() (or for_cards_named_levers() through name_levers());
+    `query`, a search, is highlighted in titles and summaries; `compare_form`, the id
+    of the comparison form, adds the « Comparer » box."""
     url = reverse("practices:detail", args=[_SLUG])
     cards = [
         _card(practice, url.replace(_SLUG, practice.slug), query, compare_form)
