@@ -250,12 +250,6 @@ def related_practices(practice):
     )
 
 
-def _present(exists, queryset):
-    """`queryset`, or none() when the practice has no such rows: a prefetch of none()
-    runs no query."""
-    return queryset if exists else queryset.none()
-
-
 @require_safe
 def practice_detail(request, slug):
     """Eight queries, the page cache lookup included, whatever the number of practices;
@@ -289,14 +283,6 @@ def practice_detail(request, slug):
     if practice is None:
         raise Http404("Pratique introuvable.")
     preview = not practice.is_public
-    prefetch_related_objects(
-        [practice],
-        "key_figures",
-        Prefetch(
-            "recognitions", queryset=_present(practice.has_recognitions, Recognition.objects.all())
-        ),
-        Prefetch("documents", queryset=_present(practice.has_documents, Document.objects.all())),
-    )
     related = related_practices(practice)
     # The levers of the practice and of its related cards together, in one query.
     prefetch_related_objects(
@@ -308,7 +294,6 @@ def practice_detail(request, slug):
             ),
         ),
     )
-    prefetch_related_objects([practice], "sectors", "partners")
     shown = PracticeRelations.stored(practice)
     revision = None
     if request.GET.get("revision") and request.user.has_perm("practices.view_practice"):
@@ -322,6 +307,8 @@ def practice_detail(request, slug):
         "shown": shown,
         "preview": preview,
         "related": related,
+        # Documents are not part of a revision: the stored ones, looked for only if any.
+        "documents": list(practice.documents.all()) if practice.has_documents else [],
         "revision": revision,
         "can_contact": not preview and contact_route(practice) is not None,
         "share_url": absolute_url(request, practice.get_absolute_url()),
