@@ -213,8 +213,9 @@ def pick_in_autocomplete(page, search, option):
     page.keyboard.type(search)
     # The results of the first keystrokes can land after those of the whole word: wait until the
     # highlighted choice is the one wanted, as a person reads it before pressing Enter.
+    # expect()'s own 5 s default is short for a loaded CI machine: the page's timeout applies.
     highlighted = page.locator(".select2-results__option--highlighted")
-    expect(highlighted).to_have_text(option)
+    expect(highlighted).to_have_text(option, timeout=15_000)
     page.keyboard.press("Enter")
 
 
