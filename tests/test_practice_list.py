@@ -221,6 +221,36 @@ def test_facet_counts_follow_the_search(client, content):
     assert facet(response, "levier")["clauses-sociales"] == 0
 
 
+@pytest.mark.parametrize("search", ["", "cantine"])
+def test_lever_and_sector_filters_in_facets_match_whole_ids_only(client, db, search):
+    # The facets read each practice's lever and sector ids from its row ("1,11"): lever 1
+    # must not match a practice of lever 11 alone, nor 11 one of lever 1.
+    one = make_lever(pk=1, slug="un")
+    eleven = make_lever(pk=11, slug="onze")
+    other = make_lever(pk=21, slug="vingt-et-un")
+    sector = make_sector(pk=1, slug="cantines")
+    wide_sector = make_sector(pk=111, slug="cantines-larges")
+    summary = "Une cantine responsable."
+    make_practice(levers=[eleven], sectors=[wide_sector], department="62", summary=summary)
+    make_practice(levers=[one, other], sectors=[sector], department="35", summary=summary)
+    make_practice(levers=[other], sectors=[sector, wide_sector], department="54", summary=summary)
+    make_practice(levers=[one], department="976", summary=summary)
+
+    response = client.get(URL, {"q": search, "levier": "un"})
+    assert response.context["count"] == 2
+    assert facet(response, "departement") == {"35": 1, "976": 1}
+    assert facet(response, "secteur") == {"cantines": 1, "cantines-larges": 0}
+    assert facet(response, "levier") == {"un": 2, "onze": 1, "vingt-et-un": 2}
+
+    response = client.get(
+        URL, {"q": search, "levier": ["onze", "vingt-et-un"], "secteur": "cantines"}
+    )
+    assert response.context["count"] == 2
+    assert facet(response, "departement") == {"35": 1, "54": 1}
+    assert facet(response, "levier") == {"un": 1, "onze": 0, "vingt-et-un": 2}
+    assert facet(response, "secteur") == {"cantines": 2, "cantines-larges": 2}
+
+
 def test_selected_department_without_results_stays_in_its_facet(client, content):
     response = client.get(URL, {"departement": "2A"})
     assert listed(response) == []
