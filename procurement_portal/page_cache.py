@@ -22,8 +22,8 @@ Memory stays bounded whatever the query strings: a view declares the query param
 it reads (@query_parameters); the others are removed from the request before the view
 runs and the key holds the declared ones in a canonical order, so `?x=1`, `?x=2`… are one
 entry (a view that declares none, like the sitemap, has one key). A response over
-settings.PAGE_CACHE_MAX_ENTRY_BYTES is not stored, and the file cache is bounded in
-entries (settings.CACHES, DJANGO_PAGE_CACHE_MAX_ENTRIES).
+settings.PAGE_CACHE_MAX_ENTRY_BYTES is not stored, and the disk cache is bounded in
+bytes (settings.CACHES, DJANGO_PAGE_CACHE_MAX_MB).
 """
 
 import hashlib

@@ -96,9 +96,11 @@ def _plain_static_storage(settings, tmp_path):
         # The page cache as in production (files shared by the workers), in the test's own
         # directory: see stored_bytes().
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "diskcache.DjangoCache",
             "LOCATION": tmp_path / "pagecache",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "SHARDS": 4,
+            "DATABASE_TIMEOUT": 0.05,
+            "OPTIONS": {"size_limit": 256 * 2**20},
         },
         "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
@@ -440,10 +442,13 @@ def database_down(error=OperationalError):
 
 
 def stored_bytes():
-    """What the page cache holds on disk (its files), for tests of its bounds."""
-    from pathlib import Path
+    """What the page cache holds (its entries' pickled values), for tests of its bounds:
+    read through diskcache's own API on the directory, as another worker would."""
+    import pickle
 
+    from diskcache import FanoutCache
     from django.conf import settings
 
-    directory = Path(settings.CACHES["default"]["LOCATION"])
-    return sum(f.stat().st_size for f in directory.glob("*.djcache")) if directory.exists() else 0
+    default = settings.CACHES["default"]
+    with FanoutCache(default["LOCATION"], shards=default["SHARDS"]) as stored:
+        return sum(len(pickle.dumps(stored.get(key))) for key in stored)

@@ -113,3 +113,48 @@ def test_redis_url_without_the_redis_package_stops_start_up(run_portal):
     assert "ImproperlyConfigured" in result.stderr
     assert "REDIS_URL" in result.stderr
     assert ".[redis]" in result.stderr
+
+
+# The default backend's own failures: diskcache raises (OSError, sqlite3 errors) and the
+# page cache reads that as a miss, as for Redis.
+
+
+def on_disk(settings, location):
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "LOCATION": location},
+    }
+    return location
+
+
+def test_pages_answer_when_the_cache_directory_cannot_be_created(
+    client, practice, settings, tmp_path, caplog
+):
+    (tmp_path / "blocked").write_text("a file where a directory should be")
+    on_disk(settings, tmp_path / "blocked" / "pagecache")
+
+    response = client.get("/pratiques/")
+
+    assert response.status_code == 200
+    assert "Titre sûr" in response.content.decode()
+    assert "Cache unavailable, read as a miss" in caplog.text
+    assert "Cache unavailable, nothing stored" in caplog.text
+
+
+def test_a_corrupt_cache_database_is_a_miss_and_the_page_is_built(
+    client, practice, settings, tmp_path, caplog
+):
+    disk_cache = on_disk(settings, tmp_path / "pagecache-corrupt")
+    assert client.get("/pratiques/").status_code == 200
+    databases = sorted(disk_cache.glob("*/cache.db"))
+    assert databases  # diskcache's shards, each a SQLite database
+    for database in databases:
+        database.write_bytes(b"not a database" * 512)
+    Practice.objects.filter(pk=practice.pk).update(title="Titre reconstruit")
+
+    response = client.get("/pratiques/")
+
+    assert response.status_code == 200
+    assert "Titre reconstruit" in response.content.decode()
+    assert "file is not a database" in caplog.text

@@ -70,11 +70,12 @@ def test_the_count_is_kept_in_files_under_var_by_default(run):
     assert caches["ratelimit"]["BACKEND"].endswith("FileBasedCache")
     assert caches["ratelimit"]["LOCATION"] == str(ROOT / "var" / "ratelimit")
     assert caches["ratelimit"]["TIMEOUT"] == "3600"
-    # The page cache too: files shared by the workers (served while the database is
-    # down, procurement_portal.outage), bounded in entries.
-    assert caches["default"]["BACKEND"].endswith("FileBasedCache")
+    # The page cache too: diskcache's files shared by the workers (served while the
+    # database is down, procurement_portal.outage), bounded in bytes
+    # (tests/test_page_cache_storage.py).
+    assert caches["default"]["BACKEND"] == "diskcache.DjangoCache"
     assert caches["default"]["LOCATION"] == str(ROOT / "var" / "pagecache")
-    assert "'MAX_ENTRIES': 2000" in caches["default"]["OPTIONS"]
+    assert caches["default"]["OPTIONS"] == str({"size_limit": 256 * 2**20})
 
 
 def test_a_relative_directory_is_read_from_the_project_root(run):

@@ -1,0 +1,89 @@
+"""Without REDIS_URL the page cache lives in diskcache's files under
+PORTAL_PAGE_CACHE_DIR, shared by the server's workers and bounded in bytes."""
+
+import json
+
+import pytest
+
+# A worker process: stores `count` entries of 100 KB each (a list page weighs 20–100 KB),
+# then says which ones the cache still holds and how much it weighs (diskcache's public
+# API, as another process would read it).
+FILL = """
+import json, sys, django
+django.setup()
+from diskcache import FanoutCache
+from django.conf import settings
+from django.core.cache import cache
+count = int(sys.argv[1])
+for n in range(count):
+    cache.set(f"page-{n}", bytes(100 * 2**10), 600)
+default = settings.CACHES["default"]
+with FanoutCache(default["LOCATION"], shards=default["SHARDS"]) as stored:
+    volume = stored.volume()
+kept = [n for n in range(count) if cache.get(f"page-{n}") is not None]
+print(json.dumps({"kept": kept, "volume": volume, "limit": default["OPTIONS"]["size_limit"]}))
+"""
+
+
+@pytest.fixture
+def fill(run_portal, tmp_path):
+    def run(count, **env):
+        result = run_portal(
+            "-c",
+            FILL,
+            str(count),
+            DJANGO_SECRET_KEY="x" * 50,
+            PORTAL_PAGE_CACHE_DIR=str(tmp_path / "pagecache"),
+            **env,
+        )
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    return run
+
+
+def test_the_page_cache_is_bounded_in_megabytes_from_the_environment(fill):
+    filled = fill(300, DJANGO_PAGE_CACHE_MAX_MB="16")
+
+    assert filled["limit"] == 16 * 2**20
+    # 30 MB written, 16 MB kept at most (each shard culls its ten oldest entries when
+    # over its share): the entries stored first went first, the last ones are there.
+    assert filled["volume"] <= 16 * 2**20
+    assert 100 <= len(filled["kept"]) < 160
+    assert set(range(290, 300)) <= set(filled["kept"])
+    assert not set(range(10)) & set(filled["kept"])
+
+
+def test_below_its_bound_the_page_cache_keeps_every_entry(fill):
+    filled = fill(300)
+
+    assert filled["limit"] == 256 * 2**20
+    assert filled["kept"] == list(range(300))
+    assert filled["volume"] >= 300 * 100 * 2**10
+
+
+def test_a_bound_too_small_for_the_largest_page_stops_start_up(run_portal):
+    result = run_portal(
+        "-c",
+        "import procurement_portal.settings",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_PAGE_CACHE_MAX_MB="2",
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_PAGE_CACHE_MAX_MB must be at least 16" in result.stderr
+
+
+def test_the_former_entry_count_setting_stops_start_up_naming_its_replacement(run_portal):
+    # A deployment that bounded its cache in entries must not silently lose its bound.
+    result = run_portal(
+        "-c",
+        "import procurement_portal.settings",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_PAGE_CACHE_MAX_ENTRIES="2000",
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_PAGE_CACHE_MAX_ENTRIES is no longer read" in result.stderr
+    assert "DJANGO_PAGE_CACHE_MAX_MB" in result.stderr
