@@ -397,10 +397,10 @@ else:
         # of pages built from scratch »). Bounded in bytes (each entry at most
         # PAGE_CACHE_MAX_ENTRY_BYTES): past the bound the oldest stored entries go
         # first. 256 MB holds ~3,400 pages of 75 KB, more than the 2,000 entries the
-        # file cache kept, and nothing in the workers' memory. At least 16 MB, so that
+        # file cache kept, and little in the workers' memory. At least 16 MB, so that
         # each shard's share holds two of the largest pages.
         "default": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "procurement_portal.disk_cache.PageDiskCache",
             "LOCATION": _page_cache_dir,
             # Each shard is a SQLite file with its own write lock: four keep the default
             # three workers' writes apart, and each shard's bound (a quarter of the
@@ -414,6 +414,11 @@ else:
             "DATABASE_TIMEOUT": 0.05,
             "OPTIONS": {
                 "size_limit": env_int("DJANGO_PAGE_CACHE_MAX_MB", 256, minimum=16) * 2**20,
+                # SQLite's own page cache, per connection and kept between requests
+                # (procurement_portal.disk_cache): 512 pages of 4 KB, so 8 MB per worker
+                # at most rather than diskcache's 32 MB per shard. Reads go through
+                # mmap, and pages over 32 KB are files outside the database anyway.
+                "sqlite_cache_size": 2**9,
             },
         },
         "ratelimit": {

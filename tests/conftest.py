@@ -96,11 +96,11 @@ def _plain_static_storage(settings, tmp_path):
         # The page cache as in production (files shared by the workers), in the test's own
         # directory: see stored_bytes().
         "default": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "procurement_portal.disk_cache.PageDiskCache",
             "LOCATION": tmp_path / "pagecache",
             "SHARDS": 4,
             "DATABASE_TIMEOUT": 0.05,
-            "OPTIONS": {"size_limit": 256 * 2**20},
+            "OPTIONS": {"size_limit": 256 * 2**20, "sqlite_cache_size": 2**9},
         },
         "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }

@@ -151,6 +151,10 @@ def test_a_corrupt_cache_database_is_a_miss_and_the_page_is_built(
     assert databases  # diskcache's shards, each a SQLite database
     for database in databases:
         database.write_bytes(b"not a database" * 512)
+        for journal in database.parent.glob("cache.db-*"):
+            journal.unlink()
+    # As a worker started on the damaged directory (this one keeps its connections).
+    on_disk(settings, disk_cache)
     Practice.objects.filter(pk=practice.pk).update(title="Titre reconstruit")
 
     response = client.get("/pratiques/")
