@@ -407,7 +407,7 @@ else:
             # total) many times the 2 MB a page may weigh.
             "SHARDS": 4,
             # Seconds a read or write waits for another worker's write lock (writes
-            # hold it ~0.2 ms). A read that still finds it taken is a miss (building
+            # hold it ~0.5 ms). A read that still finds it taken is a miss (building
             # the page costs less than waiting longer); a write tries again until it
             # is stored (DjangoCache.set's retry=True). diskcache's 10 ms can turn
             # reads into misses when three workers write at once.

@@ -450,5 +450,5 @@ def stored_bytes():
     from django.conf import settings
 
     default = settings.CACHES["default"]
-    with FanoutCache(default["LOCATION"], shards=default["SHARDS"]) as stored:
+    with FanoutCache(default["LOCATION"], default["SHARDS"], **default["OPTIONS"]) as stored:
         return sum(len(pickle.dumps(stored.get(key))) for key in stored)

@@ -18,7 +18,7 @@ count = int(sys.argv[1])
 for n in range(count):
     cache.set(f"page-{n}", bytes(100 * 2**10), 600)
 default = settings.CACHES["default"]
-with FanoutCache(default["LOCATION"], shards=default["SHARDS"]) as stored:
+with FanoutCache(default["LOCATION"], default["SHARDS"], **default["OPTIONS"]) as stored:
     volume = stored.volume()
 kept = [n for n in range(count) if cache.get(f"page-{n}") is not None]
 print(json.dumps({"kept": kept, "volume": volume, "limit": default["OPTIONS"]["size_limit"]}))
