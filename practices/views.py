@@ -264,8 +264,7 @@ def related_practices(practice):
             )
         )
         # What a card shows (Practice.for_cards(), whose levers the view prefetches).
-        .select_related("department__region")
-        .only(*candidates.CARD_FIELDS, "department__name", "department__region__name")
+        .card_columns()
         .order_by("closeness", "-published_at", "-pk")[:RELATED_MAX]
     )
 

@@ -251,6 +251,23 @@ def test_lever_and_sector_filters_in_facets_match_whole_ids_only(client, db, sea
     assert facet(response, "secteur") == {"cantines": 2, "cantines-larges": 2}
 
 
+def test_a_search_with_a_lever_ranks_the_practices_of_that_lever_by_relevance(client, db):
+    # The facet query ranks only the matches that pass the lever filter (the others are
+    # counted in the lever facet, never shown).
+    chosen, other = make_lever(slug="choisi"), make_lever(slug="autre")
+    make_practice(levers=[other], title="Cantine bio, cantine locale", slug="hors-levier")
+    # Newer (the factory dates each practice a day before the previous one): first if the
+    # results were sorted by date rather than by relevance.
+    make_practice(levers=[chosen], summary="Une cantine parmi d'autres achats.", slug="moins")
+    make_practice(levers=[chosen, other], title="Cantine solidaire", slug="plus")
+    make_practice(levers=[chosen], title="Voirie", slug="sans-rapport")
+
+    response = client.get(URL, {"q": "cantine", "levier": "choisi", "tri": "pertinence"})
+
+    assert listed(response) == ["plus", "moins"]
+    assert facet(response, "levier") == {"choisi": 2, "autre": 2}
+
+
 def test_selected_department_without_results_stays_in_its_facet(client, content):
     response = client.get(URL, {"departement": "2A"})
     assert listed(response) == []

@@ -74,18 +74,18 @@ class PracticeQuerySet(PublicContentQuerySet):
 
     def for_cards(self):
         """What a practice card shows, in a fixed number of queries."""
-        return (
-            self.select_related("department__region")
-            .prefetch_related("levers")
-            .only(*self.CARD_FIELDS, "department__name", "department__region__name")
-        )
+        return self.card_columns().prefetch_related("levers")
 
     def for_cards_named_levers(self):
         """for_cards() without the levers' query: each practice's lever ids (lever_ids,
         "2,5"), for a page that already holds the levers' names (see
         practices.templatetags.practice_cards.name_levers)."""
+        return self.card_columns("lever_ids")
+
+    def card_columns(self, *more):
+        """Only the columns a card shows (and `more`), its department and region joined."""
         return self.select_related("department__region").only(
-            *self.CARD_FIELDS, "lever_ids", "department__name", "department__region__name"
+            *self.CARD_FIELDS, *more, "department__name", "department__region__name"
         )
 
     def search(self, query):
