@@ -392,8 +392,8 @@ else:
         # diskcache's SQLite-indexed files, shared by the server's workers (SQLite makes
         # it safe across processes): a page one worker built is served by all, and still
         # while the database is down (procurement_portal.outage). Django's FileBasedCache
-        # listed its whole directory on every write to decide whether to cull (2.7 ms a
-        # write once full; diskcache 0.2 ms whatever the count: README, « Python time
+        # listed its whole directory on every write to decide whether to cull (2.3 ms a
+        # write once full; diskcache 0.5 ms whatever the count: README, « Python time
         # of pages built from scratch »). Bounded in bytes (each entry at most
         # PAGE_CACHE_MAX_ENTRY_BYTES): past the bound the oldest stored entries go
         # first. 256 MB holds ~3,400 pages of 75 KB, more than the 2,000 entries the
@@ -406,11 +406,12 @@ else:
             # three workers' writes apart, and each shard's bound (a quarter of the
             # total) many times the 2 MB a page may weigh.
             "SHARDS": 4,
-            # Seconds a read or write waits for another worker's write lock (writes
-            # hold it ~0.5 ms). A read that still finds it taken is a miss (building
-            # the page costs less than waiting longer); a write tries again until it
-            # is stored (DjangoCache.set's retry=True). diskcache's 10 ms can turn
-            # reads into misses when three workers write at once.
+            # Seconds a write waits for another worker's write lock before trying again
+            # (DjangoCache.set retries until stored). Reads take no lock (SQLite's WAL,
+            # and a read without statistics is a plain SELECT); one that still times
+            # out is a miss. A write holds the lock ~0.5 ms: 50 ms lets a waiting
+            # write through at its first try even behind three others culling files,
+            # where diskcache's 10 ms makes it loop on BEGIN.
             "DATABASE_TIMEOUT": 0.05,
             "OPTIONS": {
                 "size_limit": env_int("DJANGO_PAGE_CACHE_MAX_MB", 256, minimum=16) * 2**20,
