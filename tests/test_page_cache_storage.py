@@ -62,31 +62,30 @@ def test_below_its_bound_the_page_cache_keeps_every_entry(fill):
     assert filled["volume"] >= 300 * 100 * 2**10
 
 
-def test_a_bound_too_small_for_the_largest_page_stops_start_up(run_portal):
+@pytest.mark.parametrize(
+    ("env", "messages"),
+    [
+        # Each shard's share must hold the largest page.
+        ({"DJANGO_PAGE_CACHE_MAX_MB": "2"}, ["DJANGO_PAGE_CACHE_MAX_MB must be at least 16"]),
+        # A deployment that bounded its cache in entries must not silently lose its bound.
+        (
+            {"DJANGO_PAGE_CACHE_MAX_ENTRIES": "2000"},
+            [
+                "ImproperlyConfigured",
+                "DJANGO_PAGE_CACHE_MAX_ENTRIES is no longer read",
+                "DJANGO_PAGE_CACHE_MAX_MB",
+            ],
+        ),
+    ],
+)
+def test_a_bound_the_page_cache_cannot_keep_stops_start_up_saying_why(run_portal, env, messages):
     result = run_portal(
-        "-c",
-        "import procurement_portal.settings",
-        DJANGO_SECRET_KEY="x" * 50,
-        DJANGO_PAGE_CACHE_MAX_MB="2",
+        "-c", "import procurement_portal.settings", DJANGO_SECRET_KEY="x" * 50, **env
     )
 
     assert result.returncode != 0
-    assert "DJANGO_PAGE_CACHE_MAX_MB must be at least 16" in result.stderr
-
-
-def test_the_former_entry_count_setting_stops_start_up_naming_its_replacement(run_portal):
-    # A deployment that bounded its cache in entries must not silently lose its bound.
-    result = run_portal(
-        "-c",
-        "import procurement_portal.settings",
-        DJANGO_SECRET_KEY="x" * 50,
-        DJANGO_PAGE_CACHE_MAX_ENTRIES="2000",
-    )
-
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert "DJANGO_PAGE_CACHE_MAX_ENTRIES is no longer read" in result.stderr
-    assert "DJANGO_PAGE_CACHE_MAX_MB" in result.stderr
+    for message in messages:
+        assert message in result.stderr
 
 
 def test_the_cache_connections_stay_open_after_a_request(client, content, settings):
