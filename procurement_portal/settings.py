@@ -406,12 +406,12 @@ else:
             # three workers' writes apart, and each shard's bound (a quarter of the
             # total) many times the 2 MB a page may weigh.
             "SHARDS": 4,
-            # Seconds a write waits for another worker's write lock before trying again
-            # (DjangoCache.set retries until stored). Reads take no lock (SQLite's WAL,
-            # and a read without statistics is a plain SELECT); one that still times
-            # out is a miss. A write holds the lock ~0.5 ms: 50 ms lets a waiting
-            # write through at its first try even behind three others culling files,
-            # where diskcache's 10 ms makes it loop on BEGIN.
+            # Seconds a write waits for another worker's write lock, then gives up: the
+            # page is not stored (procurement_portal.disk_cache). Reads take no lock
+            # (SQLite's WAL, and a read without statistics is a plain SELECT); one that
+            # still times out is a miss. A write holds the lock ~0.5 ms: 50 ms lets a
+            # waiting write through even behind three others culling files, where
+            # diskcache's 10 ms would drop it.
             "DATABASE_TIMEOUT": 0.05,
             "OPTIONS": {
                 "size_limit": env_int("DJANGO_PAGE_CACHE_MAX_MB", 256, minimum=16) * 2**20,

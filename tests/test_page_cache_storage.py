@@ -99,3 +99,54 @@ def test_the_cache_connections_stay_open_after_a_request(client, content, settin
     assert client.get("/leviers/").status_code == 200
 
     assert list(directory.glob("*/cache.db-wal"))
+
+
+def test_a_write_lock_held_elsewhere_costs_the_page_its_storage_not_its_answer(
+    client, content, settings
+):
+    # A process holding every shard's write lock (a paused worker, a shell left in a
+    # transaction): pages still answer, at once, and are simply not stored. diskcache's
+    # own DjangoCache waits for the lock forever: the alarm turns that into a failure.
+    import signal
+    import sqlite3
+
+    from django.core.cache import caches
+
+    def waited(signum, frame):
+        raise TimeoutError("the request waited for the cache's write lock")
+
+    settings.PAGE_CACHE_SECONDS = 600
+    assert client.get("/leviers/").status_code == 200  # opens this thread's connections
+    directory = settings.CACHES["default"]["LOCATION"]
+    holders = [sqlite3.connect(path, isolation_level=None) for path in directory.glob("*/cache.db")]
+    assert len(holders) == settings.CACHES["default"]["SHARDS"]
+    previous = signal.signal(signal.SIGALRM, waited)
+    try:
+        for holder in holders:
+            holder.execute("BEGIN IMMEDIATE")
+        # Every 10 s, so that a wait the request's own error handling swallows (a cache
+        # failure is a miss) cannot hang the test either.
+        signal.setitimer(signal.ITIMER_REAL, 10, 10)
+        stored = caches["default"].set("une-page", "contenu")
+        response = client.get("/pratiques/")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        for holder in holders:
+            holder.execute("ROLLBACK")
+            holder.close()
+
+    assert response.status_code == 200
+    assert stored is False
+    assert caches["default"].get("une-page") is None
+    assert caches["default"].set("une-page", "contenu") is True
+
+
+def test_the_page_cache_directory_is_created_for_its_owner_alone(tmp_path):
+    # Its values are pickled: whoever could write there could run code as the portal.
+    from procurement_portal.disk_cache import PageDiskCache
+
+    directory = tmp_path / "pagecache"
+    PageDiskCache(str(directory), {"SHARDS": 2}).set("une-page", "contenu")
+
+    assert directory.stat().st_mode & 0o777 == 0o700
