@@ -31,13 +31,13 @@ from functools import cached_property
 
 from django.db import connections, models
 from django.db.models import Case, Count, F, FloatField, Q, Value, When
-from django.db.models.functions import Cast, Concat, RowNumber
-from django.db.models.lookups import Contains
+from django.db.models.functions import Cast, RowNumber
 from django_cte import CTE, with_cte
 
 from procurement_portal.page_cache import cached_for_content
 
 from .search import RELEVANCE_ORDER, relevance
+from .search_index import holds_one_of
 
 # The facets with counts, in display order, and how a chip or a feed title names them.
 FACETS = {
@@ -70,15 +70,6 @@ BLANK = Value("")
 
 def _text(expression):
     return Cast(expression, models.CharField())
-
-
-def _holds_one_of(column, ids):
-    """Q: the row's `column` ("2,5") holds one of `ids`: ",2,5," LIKE '%,2,%'."""
-    padded = Concat(Value(","), F(column), Value(","), output_field=models.TextField())
-    condition = Q()
-    for pk in ids:
-        condition |= Q(Contains(padded, f",{pk},"))
-    return condition
 
 
 class FacetedResults:
@@ -153,7 +144,7 @@ class FacetedResults:
             chosen = self.filterset.selected(name)
             ids = [self._ids_by_slug[name].get(slug) for slug in chosen]
             if chosen and None not in ids:
-                conditions[name] = _holds_one_of(M2M_ID_COLUMNS[name], ids)
+                conditions[name] = holds_one_of(M2M_ID_COLUMNS[name], ids)
         return conditions
 
     @cached_property

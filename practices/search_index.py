@@ -24,6 +24,9 @@ from collections import Counter
 import snowballstemmer
 from django.apps import apps as django_apps
 from django.db import connections, router
+from django.db.models import F, Q, TextField, Value
+from django.db.models.functions import Concat
+from django.db.models.lookups import Contains
 from django.utils import timezone
 
 from .text import STOP_WORDS, fold, legal_tokens, normalize_legal_references
@@ -67,6 +70,25 @@ def stems(text: str) -> str:
 def related_ids(objects) -> str:
     """The ids of related rows as the facets read them: "2,5", ascending."""
     return ",".join(str(pk) for pk in sorted({obj.pk for obj in objects}))
+
+
+def holds_one_of(column, ids, *, regex=False):
+    """Q: the practice's `column` of related_ids() ("2,5") holds one of `ids`, read on the
+    row itself, without the through table.
+
+    As LIKEs (",2,5," LIKE '%,2,%'): cheaper to test on every row a facet counts (lever x
+    region x year's facet query at 100,000 practices: 26 ms, 31-32 with the regular
+    expression). As one regular expression with `regex`: PostgreSQL estimates it less
+    selective, so the related practices' newest-first branches read an index backwards
+    and stop early, where the LIKEs sent one to a nested loop (its query 0.8 -> 3.6 ms).
+    """
+    if regex:
+        return Q(**{f"{column}__regex": rf"(^|,)({'|'.join(map(str, ids))})(,|$)"})
+    padded = Concat(Value(","), F(column), Value(","), output_field=TextField())
+    condition = Q()
+    for pk in ids:
+        condition |= Q(Contains(padded, f",{pk},"))
+    return condition
 
 
 def practice_texts(practice, include_relations=True, related=None):

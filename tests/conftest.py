@@ -452,3 +452,21 @@ def stored_bytes():
     default = settings.CACHES["default"]
     with FanoutCache(default["LOCATION"], default["SHARDS"], **default["OPTIONS"]) as stored:
         return sum(len(pickle.dumps(stored.get(key))) for key in stored)
+
+
+# The practice list, as its tests read it ------------------------------------------
+
+
+def listed(response):
+    """Slugs of the practices shown, in order."""
+    assert response.status_code == 200
+    return [p.slug for p in response.context["practices"]]
+
+
+def facet(response, name):
+    """{value: count} of one facet of a list page."""
+    return {c["value"]: c["count"] for c in response.context["facets"][name]}
+
+
+def html(response):
+    return response.content.decode()
