@@ -51,7 +51,8 @@ class Echo:
         return value
 
 
-def _cell(value):
+def csv_cell(value):
+    """A value as an export's cell: empty for None, never run as a formula."""
     if value is None:
         return ""
     return to_spreadsheet_cell(str(value))
@@ -199,4 +200,4 @@ def rows(queryset, base_url):
                 updated_at.date().isoformat() if updated_at else "",
                 url_prefix + slug + url_suffix,
             ]
-            yield pk, writer.writerow([_cell(value) for value in row])
+            yield pk, writer.writerow([csv_cell(value) for value in row])

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from procurement_portal.page_cache import query_parameters
 
 from . import landscape
-from .export_rows import BOM, Echo, _cell
+from .export_rows import BOM, Echo, csv_cell
 from .filters import PracticeFilter
 from .open_data import invalid_parameters
 
@@ -67,7 +67,7 @@ def statistics_csv(request):
         return error
     stats = landscape.statistics(filterset, landscape.valid_query(filterset))
     writer = csv.writer(Echo(), delimiter=";", lineterminator="\r\n")
-    lines = [writer.writerow([_cell(v) for v in row]) for row in landscape.csv_rows(stats)]
+    lines = [writer.writerow([csv_cell(v) for v in row]) for row in landscape.csv_rows(stats)]
     response = HttpResponse(BOM + "".join(lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="statistiques.csv"'
     response["Access-Control-Allow-Origin"] = "*"

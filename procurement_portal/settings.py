@@ -389,16 +389,12 @@ else:
             "in megabytes by DJANGO_PAGE_CACHE_MAX_MB (default 256). Replace it."
         )
     CACHES = {
-        # diskcache's SQLite-indexed files, shared by the server's workers (SQLite makes
-        # it safe across processes): a page one worker built is served by all, and still
-        # while the database is down (procurement_portal.outage). Django's FileBasedCache
-        # listed its whole directory on every write to decide whether to cull (2.3 ms a
-        # write once full; diskcache 0.5 ms whatever the count: README, « Python time
-        # of pages built from scratch »). Bounded in bytes (each entry at most
-        # PAGE_CACHE_MAX_ENTRY_BYTES): past the bound the oldest stored entries go
-        # first. 256 MB holds ~3,400 pages of 75 KB, more than the 2,000 entries the
-        # file cache kept, and little in the workers' memory. At least 16 MB, so that
-        # each shard's share holds two of the largest pages.
+        # Files indexed in SQLite, shared by the server's workers: a page one worker
+        # built is served by all, and still while the database is down
+        # (procurement_portal.outage); why diskcache: procurement_portal.disk_cache.
+        # Bounded in bytes, the oldest stored entries going first: 256 MB hold ~3,400
+        # pages of 75 KB; at least 16 MB, so that each shard's share holds two of the
+        # largest pages (PAGE_CACHE_MAX_ENTRY_BYTES).
         "default": {
             "BACKEND": "procurement_portal.disk_cache.PageDiskCache",
             "LOCATION": _page_cache_dir,
@@ -406,19 +402,15 @@ else:
             # three workers' writes apart, and each shard's bound (a quarter of the
             # total) many times the 2 MB a page may weigh.
             "SHARDS": 4,
-            # Seconds a write waits for another worker's write lock, then gives up: the
-            # page is not stored (procurement_portal.disk_cache). Reads take no lock
-            # (SQLite's WAL, and a read without statistics is a plain SELECT); one that
-            # still times out is a miss. A write holds the lock ~0.5 ms: 50 ms lets a
-            # waiting write through even behind three others culling files, where
-            # diskcache's 10 ms would drop it.
+            # Seconds a write waits for another worker's write lock, then gives up (the
+            # page is not stored); reads take no lock. A write holds it ~0.5 ms: 50 ms
+            # let one through behind three others culling, where diskcache's 10 ms would
+            # drop it.
             "DATABASE_TIMEOUT": 0.05,
             "OPTIONS": {
                 "size_limit": env_int("DJANGO_PAGE_CACHE_MAX_MB", 256, minimum=16) * 2**20,
-                # SQLite's own page cache, per connection and kept between requests
-                # (procurement_portal.disk_cache): 512 pages of 4 KB, so 8 MB per worker
-                # at most rather than diskcache's 32 MB per shard. Reads go through
-                # mmap, and pages over 32 KB are files outside the database anyway.
+                # SQLite's page cache per connection, kept between requests: 512 pages of
+                # 4 KB, 8 MB per worker at most rather than diskcache's 32 MB per shard.
                 "sqlite_cache_size": 2**9,
             },
         },
