@@ -210,6 +210,11 @@ def tab_to(page, selector, backwards=False, limit=250):
 
 
 def pick_in_autocomplete(page, search, option):
+    # A single choice's search box opens and takes the focus a moment after Enter: keys typed
+    # before that are lost (« lle » instead of « Ille » lists Charente first, through its region).
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.matches('.select2-search__field')"
+    )
     page.keyboard.type(search)
     # The results of the first keystrokes can land after those of the whole word: wait until the
     # highlighted choice is the one wanted, as a person reads it before pressing Enter.
