@@ -23,16 +23,6 @@ import pytest
 from django.db import OperationalError, connection, connections
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-AXE_JS = Path(__file__).parent / "browser" / "vendor" / "axe.min.js"
 
 
 def _required(name):
@@ -291,63 +281,6 @@ def content(db):
     from django.core.management import call_command
 
     call_command("load_content", verbosity=0)
-
-
-# Browser fixtures -----------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def _playwright():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        yield playwright
-
-
-@pytest.fixture(scope="session")
-def browser(_playwright, live_server):
-    # Started after the live server, so closed before it: Chromium's open connections
-    # then end while the server can still close their database connections.
-    browser = _playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def axe_violations():
-    """Run axe-core (vendored from the npm package) in a page; return its violations."""
-    source = AXE_JS.read_text(encoding="utf-8")
-
-    def run(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice")):
-        # Evaluated through DevTools rather than a <script> tag, which a strict CSP would block.
-        page.evaluate(source + "\n;true")
-        result = page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-            list(tags),
-        )
-        return [
-            {
-                "id": v["id"],
-                "impact": v["impact"],
-                "help": v["help"],
-                "nodes": [n["target"] for n in v["nodes"]][:5],
-            }
-            for v in result["violations"]
-        ]
-
-    return run
 
 
 # Mail ----------------------------------------------------------------------
