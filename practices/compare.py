@@ -40,8 +40,12 @@ def requested_slugs(values):
         slug = raw.strip()
         if not slug:
             continue
-        if has_control_characters(slug) or len(slug) > SLUG_MAX_LENGTH:
+        if has_control_characters(slug):
             messages.append("Un identifiant de pratique contient des caractères non autorisés.")
+        elif len(slug) > SLUG_MAX_LENGTH:
+            messages.append(
+                f"Un identifiant de pratique est trop long ({SLUG_MAX_LENGTH} caractères au plus)."
+            )
         elif slug in slugs:
             messages.append(f"La pratique « {_label(slug)} » est demandée deux fois.")
         else:

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.xmlutils import SimplerXMLGenerator
+
+from procurement_portal.forms import CONTROL_CHARS
 
 from .describe import SEPARATOR, describe_filters, with_site_name
 from .filters import PracticeFilter
@@ -25,11 +28,33 @@ class FeedQuery:
     url: str
 
 
+class ControlFreeXMLGenerator(SimplerXMLGenerator):
+    """Writes a control character of the texts (a vertical tab or form feed pasted from a
+    word processor into the admin, which accepts them) as a space: XML 1.0 cannot carry
+    them, and Django's writer raises on them, which made the whole feed a 500."""
+
+    def characters(self, content):
+        super().characters(CONTROL_CHARS.sub(" ", content) if content else content)
+
+    def startElement(self, name, attrs):
+        attrs = {key: CONTROL_CHARS.sub(" ", value) for key, value in (attrs or {}).items()}
+        super().startElement(name, attrs)
+
+
 class PlainTextAtomFeed(Atom1Feed):
     """Summaries are plain text (typed by editors, or by visitors through /proposer/):
     sent as type="text", escaped once by the XML writer, so that a reader shows
     `<svg onload=…>` or `&` as typed. Django's Atom1Feed labels them type="html", which
     tells readers to render the text as markup."""
+
+    def write(self, outfile, encoding):
+        # Atom1Feed.write(), with the writer above.
+        handler = ControlFreeXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, {**item, "description": None})

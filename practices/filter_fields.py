@@ -99,7 +99,19 @@ class SlugMultipleChoiceField(KnownChoicesMixin, forms.ModelMultipleChoiceField)
         choices = [self.known()[v] for v in values if v in self.known()]
         self.unknown = [v for v in values if v not in self.known()]
         if self.unknown and not choices:
-            self._known(self.unknown[0])  # raises the usual message
+            # None applies: the field's error, one message per value, and nothing left for
+            # PracticeFilterForm to report a second time.
+            unknown, self.unknown = self.unknown, []
+            raise ValidationError(
+                [
+                    ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": value},
+                    )
+                    for value in unknown
+                ]
+            )
         return choices
 
 

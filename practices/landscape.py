@@ -24,7 +24,16 @@ from .text import fold
 MAP_FILE = Path(__file__).resolve().parent / "data" / "departements.svg.json"
 # The list's filters, in the order they are written into links (tri and page are the
 # list's own business).
-FILTERS = ("q", "levier", "departement", "region", "secteur", "type_collectivite", "annee")
+FILTERS = (
+    "q",
+    "levier",
+    "departement",
+    "region",
+    "secteur",
+    "type_collectivite",
+    "preuve",
+    "annee",
+)
 MAX_CLASSES = 5
 # Key figures in these units are never summed: shares, durations.
 NON_ADDITIVE_UNITS = {"%", "an", "ans", "mois", "jour", "jours"}

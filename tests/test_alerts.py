@@ -110,6 +110,19 @@ def test_subscribing_saves_an_unconfirmed_alert_and_mails_a_link(client, lever, 
     assert f"n° {subscription.pk}" in body
 
 
+def test_the_alert_follows_the_evidence_level_the_list_page_offers_it_with(
+    client, lever, smtp_server
+):
+    make_practice(levers=[lever], evidence_level="evalue")
+    page = text(client.get("/pratiques/", {"levier": "clauses-sociales", "preuve": "evalue"}))
+    assert '<input type="hidden" name="preuve" value="evalue">' in page
+
+    response = subscribe(client, levier="clauses-sociales", preuve="evalue")
+
+    assert response.status_code == 302
+    assert Subscription.objects.get().query == "levier=clauses-sociales&preuve=evalue"
+
+
 def test_the_confirmation_mail_echoes_nothing_the_visitor_typed(client, lever, smtp_server):
     subscribe(client, email="victime@ville.example", q="Gagnez un iPhone sur evil.example")
     smtp_server.wait_for(1)

@@ -87,6 +87,16 @@ def test_unknown_unpublished_and_duplicate_slugs_each_get_a_message(client, prac
     assert "caractères non autorisés" in html
 
 
+def test_a_too_long_identifier_is_called_too_long(client, practices):
+    a, b = practices[:2]
+    response = client.get(URL, {"pratique": [a.slug, "a" * 5000, b.slug]})
+
+    html = response.content.decode()
+    assert columns(response) == [a.slug, b.slug]
+    assert "Un identifiant de pratique est trop long (200 caractères au plus)." in html
+    assert "caractères non autorisés" not in html
+
+
 def test_fewer_than_two_asks_for_more_without_error(client, practices):
     for params in ({}, {"pratique": practices[0].slug}, {"pratique": ["a" * 5000, "b"]}):
         response = client.get(URL, params)

@@ -148,3 +148,24 @@ def test_summaries_are_plain_text_that_readers_show_as_typed(client, db):
     assert element.text == summary
     assert "<svg" not in raw
     assert 'type="html"' not in raw
+
+
+def test_control_characters_in_editors_texts_do_not_break_the_feed(client, db):
+    # Pasted from a word processor through the admin: a vertical tab (manual line break)
+    # and a form feed, which XML 1.0 cannot carry; the feed must still be served.
+    lever = make_lever(name="Clauses\x0bsociales", slug="controle")
+    make_practice(
+        levers=[lever],
+        title="Titre\x0bsur deux lignes",
+        summary="Résumé\x0cavec saut de page",
+        authority_name="Ville\x01de Rennes",
+    )
+
+    root = feed(client, "levier=controle")
+
+    entry = root.find("atom:entry", ATOM)
+    assert entry.find("atom:title", ATOM).text == "Titre sur deux lignes"
+    assert entry.find("atom:summary", ATOM).text == "Résumé avec saut de page"
+    assert entry.find("atom:author/atom:name", ATOM).text == "Ville de Rennes"
+    assert entry.find("atom:category", ATOM).get("term") == "Clauses sociales"
+    assert "Clauses sociales" in root.find("atom:title", ATOM).text

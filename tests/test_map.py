@@ -84,6 +84,17 @@ def test_followed_links_give_the_counted_practices(client, content):
         assert client.get(href).context["count"] == count
 
 
+def test_links_keep_the_evidence_level_so_the_list_shows_the_counted_practices(client, db):
+    make_practice(department="35", evidence_level="evalue")
+    make_practice(department="35")
+    body = html(client.get(URL, {"preuve": "evalue"}))
+
+    (href,) = shape_links(body).values()
+    assert href == "/pratiques/?preuve=evalue&departement=35"
+    assert client.get(href).context["count"] == 1
+    assert '<a href="/pratiques/?preuve=evalue">' in body
+
+
 def test_links_replace_the_department_filter_and_keep_the_others(client, db):
     lever = make_lever(slug="insertion")
     make_practice(department="35", levers=[lever])

@@ -325,6 +325,17 @@ def test_an_unknown_value_among_known_ones_is_reported_and_the_others_still_appl
 
 
 @pytest.mark.parametrize(
+    "values", [["inconnu"], ["inconnu", "disparu"], ["inconnu", "commerce-equitable"]]
+)
+def test_each_unknown_value_is_reported_once(client, content, values):
+    response = client.get(URL, {"levier": values})
+
+    errors = response.context["filter"].errors["levier"]
+    unknown = sorted(set(values) - {"commerce-equitable"})
+    assert errors == [f"« {value} » ne fait pas partie des choix proposés." for value in unknown]
+
+
+@pytest.mark.parametrize(
     ("query", "message"),
     [
         ({"departement": "999"}, "ne fait pas partie des choix"),

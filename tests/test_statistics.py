@@ -66,6 +66,19 @@ def test_numbers_link_with_the_other_filters_kept(client, content):
     )
 
 
+def test_numbers_filtered_by_evidence_level_link_to_lists_showing_that_many(client, db):
+    lever = make_lever()
+    make_practice(levers=[lever], evidence_level="evalue")
+    make_practice(levers=[lever])
+
+    rows = table_links(client.get(URL, {"preuve": "evalue"}).content.decode())
+
+    assert rows
+    for label, n, href in rows:
+        assert "preuve=evalue" in href, (label, href)
+        assert client.get(href).context["count"] == n, (label, href)
+
+
 # Counting ---------------------------------------------------------------------------------
 
 

@@ -8,7 +8,16 @@ from practices.filters import PracticeFilter
 from practices.models import Practice
 
 # The list's parameters an alert follows (not the sort nor the page).
-FILTER_PARAMS = ("levier", "departement", "region", "secteur", "type_collectivite", "annee", "q")
+FILTER_PARAMS = (
+    "levier",
+    "departement",
+    "region",
+    "secteur",
+    "type_collectivite",
+    "preuve",
+    "annee",
+    "q",
+)
 
 
 def search_filter(data, queryset=None, request=None):
