@@ -172,9 +172,12 @@ class PracticeFilter(django_filters.FilterSet):
 
     def sort_key(self):
         sort = self._cleaned().get("tri")
-        if sort in self.SORTS:
+        searched = bool(self.search_query())
+        # Without a search there is nothing to rank: ?tri=pertinence is the default order,
+        # and the sort menu says so.
+        if sort in self.SORTS and (sort != "pertinence" or searched):
             return sort
-        return "pertinence" if self.search_query() else "recent"
+        return "pertinence" if searched else "recent"
 
     def search_query(self):
         return (self._cleaned().get("q") or "").strip()
@@ -184,7 +187,7 @@ class PracticeFilter(django_filters.FilterSet):
         sort = self.sort_key()
         if sort == "titre":
             return queryset.order_by("title", "pk")
-        if sort == "pertinence" and self.search_query():
+        if sort == "pertinence":
             # filter_search() has searched it with the same query and synonyms.
             return order_by_relevance(queryset, self.search_query(), self.synonyms(), searched=True)
         return queryset.order_by("-published_at", "-pk")

@@ -1,5 +1,7 @@
 """Public pages: home, practice list and detail, departments, robots.txt."""
 
+import contextlib
+
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import (
@@ -50,6 +52,13 @@ class CountedPaginator(Paginator):
     def __init__(self, object_list, per_page, count, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+    def get_page(self, number):
+        # ?page=0 or -1: the nearest page is the first (Django's get_page shows the last,
+        # while FacetedResults ranks the first).
+        with contextlib.suppress(TypeError, ValueError):
+            number = max(int(number), 1)
+        return super().get_page(number)
 
 
 @require_safe
@@ -107,10 +116,12 @@ def canonical_query(params, filterset):
     engines and shared links get the short one.
     """
     default_sort = "pertinence" if filterset.is_bound and filterset.search_query() else "recent"
+    # ?tri=pertinence without a search shows the default order: the same page.
+    shown_sort = filterset.sort_key() if filterset.is_bound else default_sort
     kept = QueryDict(mutable=True)
     for name, values in params.lists():
         values = [value for value in values if value.strip()]
-        if (name == "tri" and values == [default_sort]) or (name == "page" and values == ["1"]):
+        if (name == "tri" and shown_sort == default_sort) or (name == "page" and values == ["1"]):
             continue
         if values:
             kept.setlist(name, values)

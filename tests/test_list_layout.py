@@ -52,6 +52,8 @@ def test_the_canonical_link_has_no_empty_or_default_parameters(client, content):
     assert canonical(response) == "http://testserver/pratiques/?levier=spaser"
     response = client.get(URL + "?q=cafe&tri=pertinence&tri2=")
     assert canonical(response) == "http://testserver/pratiques/?q=cafe"
+    response = client.get(URL + "?tri=pertinence&levier=spaser")  # nothing to rank
+    assert canonical(response) == "http://testserver/pratiques/?levier=spaser"
     response = client.get(URL + "?q=cafe&tri=recent&page=2")  # one page of results
     assert canonical(response) == "http://testserver/pratiques/?q=cafe&tri=recent"
     assert 'href="/pratiques/flux/?q=cafe&amp;tri=recent"' in html(response)

@@ -245,6 +245,17 @@ def test_relevance_is_the_default_sort_of_a_search(client, content):
     assert 'value="pertinence" selected' in html(response)
 
 
+def test_relevance_without_a_search_is_shown_as_the_most_recent_order(client, db):
+    old = make_practice(published_at=timezone.now() - timezone.timedelta(days=300))
+    new = make_practice(published_at=timezone.now() - timezone.timedelta(days=1))
+    response = client.get(URL, {"tri": "pertinence", "levier": ""})
+
+    assert listed(response) == [new.slug, old.slug]
+    assert response.context["sort"] == "recent"
+    assert 'value="recent" selected' in html(response)
+    assert 'value="pertinence" selected' not in html(response)
+
+
 def test_unknown_sort_falls_back_to_most_recent(client, db):
     old = make_practice(published_at=timezone.now() - timezone.timedelta(days=300))
     new = make_practice(published_at=timezone.now() - timezone.timedelta(days=1))
@@ -293,7 +304,7 @@ def test_cards_name_their_levers_in_lever_order_without_a_query_of_their_own(cli
     assert [re.findall(r"<li>(.*?)</li>", tag) for tag in tags] == [["Zèbre", "Achat", "Alpaga"]]
 
 
-@pytest.mark.parametrize(("page", "expected"), [("abc", 1), ("9999", 3), ("-1", 3), ("0", 3)])
+@pytest.mark.parametrize(("page", "expected"), [("abc", 1), ("9999", 3), ("-1", 1), ("0", 1)])
 def test_bad_page_numbers_show_a_page_instead_of_failing(client, thirty, page, expected):
     response = client.get(URL, {"page": page})
     assert response.status_code == 200
