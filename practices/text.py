@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from procurement_portal.forms import CONTROL_CHARS
+
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'"})
 _WORD = re.compile(r"[0-9a-z]+")
 # PostgreSQL's French stop words (share/tsearch_data/french.stop), those without accents:
@@ -64,9 +66,13 @@ def to_spreadsheet_cell(value):
     """A value as a spreadsheet cell: text that would run as a formula gets a leading
     quote (the usual neutralisation, OWASP « CSV injection »); other values unchanged.
     Every export (public CSV, admin CSV and XLSX) writes its cells through this."""
-    if isinstance(value, str) and _reads_as_formula(value):
-        return QUOTE + value
-    return value
+    if not isinstance(value, str):
+        return value
+    # A control character the admin accepted (a word processor's line break pasted as a
+    # vertical tab) cannot go into an XLSX cell (openpyxl raises, and the editor's export
+    # failed): a space, as in the feed.
+    value = CONTROL_CHARS.sub(" ", value)
+    return QUOTE + value if _reads_as_formula(value) else value
 
 
 def from_spreadsheet_cell(value):

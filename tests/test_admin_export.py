@@ -201,6 +201,23 @@ def test_admin_xlsx_export_holds_text_cells_and_no_formula(client, hostile_propo
     assert "'" + HOSTILE["authority_name"] in texts
 
 
+@pytest.mark.parametrize("fmt_index", [0, 1])
+def test_a_control_character_pasted_in_a_text_is_exported_as_a_space(client, fmt_index):
+    import io
+
+    import openpyxl
+
+    make_practice(levers=[make_lever()], summary="Une ligne\x0bpuis une autre\x0c.")
+
+    exported = admin_export(client, fmt_index)
+    if fmt_index:
+        sheet = openpyxl.load_workbook(io.BytesIO(exported)).active
+        texts = {cell.value for row in sheet.iter_rows() for cell in row}
+    else:
+        texts = exported.decode("utf-8-sig")
+    assert "Une ligne puis une autre ." in texts
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_hostile_text_survives_an_export_import_round_trip(hostile_proposal, fmt):
     before = snapshot()
