@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from levers.media import fiche_pdf
 from practices.documents import document_file
@@ -19,7 +20,8 @@ urlpatterns = [
         name="admin_markdown_preview",
     ),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # GET and HEAD only, as every public page (Django's view answers a POST too).
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     # Before the DEBUG media route: uploaded PDFs are always served by this view.
     path("media/fiches/<path:name>", fiche_pdf, name="fiche_pdf"),

@@ -135,6 +135,11 @@ def test_site_url_names_the_pages_whatever_host_the_request_came_through(client,
     assert all(loc.startswith("https://portail.example.org/") for loc in locations)
 
 
+def test_the_sitemap_answers_get_and_head_only(client, content):
+    assert client.head("/sitemap.xml").status_code == 200
+    assert client.post("/sitemap.xml").status_code == 405
+
+
 def test_without_site_url_the_sitemap_names_the_request_host(client, content, settings):
     settings.ALLOWED_HOSTS = ["localhost"]
     sitemap = client.get("/sitemap.xml", HTTP_HOST="localhost", secure=True).content.decode()
