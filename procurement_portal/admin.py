@@ -89,7 +89,10 @@ class EditorFormDefaults:
         class RowNamedForm(form_class):
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
-                _name_fields(self, f"« {self.instance} »")
+                # An empty page builds the formset's blank row, never shown, whose
+                # instance may not be named yet (a suggestion without its practice).
+                if self.instance.pk is not None:
+                    _name_fields(self, f"« {self.instance} »")
 
         RowNamedForm.__name__ = form_class.__name__
         return RowNamedForm
