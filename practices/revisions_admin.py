@@ -5,7 +5,8 @@ differences come from practices/revisions_display.py)."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -159,7 +160,9 @@ class ReviewedChanges:
         ]
 
     def review_view(self, request, object_id):
-        practice = get_object_or_404(self.get_queryset(request), pk=object_id)
+        practice = self.get_object(request, object_id)  # None for a mistyped id, too
+        if practice is None:
+            raise Http404
         if not self.has_view_or_change_permission(request, practice):
             raise PermissionDenied
         revision = revisions.open_revision(practice)

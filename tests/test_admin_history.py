@@ -285,3 +285,21 @@ def test_review_comments_are_kept_in_the_practice_history(client):
     assert "<h2>Relectures</h2>" in page
     assert "<td>Renvoyée à son auteur</td><td>rose</td><td>Sourcez.</td>" in page
     assert "<td>Envoyée en relecture</td><td>claire</td>" in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "abc/history/",
+        "1.5/history/",
+        "{pk}/history/abc/",
+        "abc/history/1/",
+        "{pk}/history/999999/",
+    ],
+)
+@pytest.mark.parametrize("kind", ["practices/practice", "levers/lever", "levers/fiche"])
+def test_a_mistyped_history_address_is_not_found_rather_than_an_error(client, kind, path):
+    obj = {"practices/practice": make_practice, "levers/lever": make_lever}.get(kind, make_fiche)()
+    client.force_login(make_staff(PUBLISHERS))
+    response = client.get(f"/admin/{kind}/{path.format(pk=obj.pk)}")
+    assert response.status_code == 404

@@ -381,3 +381,10 @@ def test_an_approval_whose_address_was_taken_meanwhile_is_refused_in_french(
     practice.refresh_from_db()
     assert practice.title == "Titre publié"
     assert PracticeRevision.objects.get().status == PracticeRevision.Status.REVIEW
+
+
+@pytest.mark.parametrize("object_id", ["abc", "1.5", "999999"])
+def test_a_mistyped_review_address_is_not_found_rather_than_an_error(client, object_id):
+    client.force_login(make_staff(PUBLISHERS))
+    response = client.get(f"/admin/practices/practice/{object_id}/relecture/")
+    assert response.status_code == 404
