@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
@@ -73,6 +73,12 @@ class FrenchHistoryAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._checked_id(self.model, unquote(object_id))
         self._checked_id(self.model.history.model, version_id)
+        # simple-history only hides the « revert » button from who may not change the
+        # object, and saves what they post all the same.
+        if request.method == "POST" and self.revert_disabled(
+            request, self.get_object(request, unquote(object_id))
+        ):
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     @staticmethod
