@@ -388,3 +388,36 @@ def test_a_mistyped_review_address_is_not_found_rather_than_an_error(client, obj
     client.force_login(make_staff(PUBLISHERS))
     response = client.get(f"/admin/practices/practice/{object_id}/relecture/")
     assert response.status_code == 404
+
+
+def test_an_editor_cannot_change_a_published_practice_s_figures_from_their_own_list(
+    client, practice, editor
+):
+    # The key figures and distinctions lists are for finding rows: changing those of a
+    # published practice there would skip the review its form imposes.
+    figure = practice.key_figures.get()
+    client.force_login(editor)
+    url = f"/admin/practices/keyfigure/{figure.pk}/change/"
+    assert client.get(url).status_code == 200  # read-only
+    row = {"practice": practice.pk, "label": "heures", "value": "99999", "position": "0"}
+    assert client.post(url, {**row, "unit": "", "period": ""}).status_code == 403
+    assert client.post(f"/admin/practices/keyfigure/{figure.pk}/delete/", {"post": "yes"})
+    added = client.post("/admin/practices/keyfigure/add/", {**row, "unit": "", "period": ""})
+    assert "Cette pratique est publiée" in unescape(added.content.decode())
+    award = {"practice": practice.pk, "title": "Prix inventé", "awarded_by": "X", "year": "2024"}
+    client.post("/admin/practices/recognition/add/", award)
+    assert list(practice.key_figures.values_list("value", flat=True)) == [Decimal("913")]
+    assert not practice.recognitions.exists()
+
+
+def test_an_editor_still_changes_a_draft_s_figures_from_their_own_list(client, editor):
+    draft = make_practice(status=Practice.Status.DRAFT, published_at=None, figures=[("x", 1)])
+    figure = draft.key_figures.get()
+    client.force_login(editor)
+    row = {"practice": draft.pk, "label": "x", "value": "12,5", "unit": "", "period": ""}
+    response = client.post(
+        f"/admin/practices/keyfigure/{figure.pk}/change/", {**row, "position": 0}
+    )
+    assert response.status_code == 302
+    figure.refresh_from_db()
+    assert figure.value == Decimal("12.5")

@@ -2,11 +2,18 @@
 for finding them across all practices."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from procurement_portal.admin import EditorFormDefaults
 from procurement_portal.admin_history import FrenchHistoryAdmin
 
+from .. import revisions
 from ..models import KeyFigure, Recognition
+
+REVIEWED_PRACTICE = (
+    "Cette pratique est publiée : ses chiffres clés et distinctions se modifient depuis "
+    "sa page, où vos modifications partent en relecture avant d'être publiées."
+)
 
 
 class KeyFigureInline(EditorFormDefaults, admin.TabularInline):
@@ -22,8 +29,38 @@ class RecognitionInline(EditorFormDefaults, admin.TabularInline):
     extra = 0
 
 
+class ReviewedWithTheirPractice:
+    """ModelAdmin mixin for the lists of a practice's rows: who may not publish changes
+    a published practice's rows in its form, where the change goes to review
+    (practices.revisions), not here, where it would be public at once."""
+
+    def _goes_to_review(self, request, obj):
+        return obj is not None and revisions.goes_to_review(request.user, obj.practice)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and not self._goes_to_review(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and not self._goes_to_review(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        user = request.user
+
+        class ReviewedForm(form):
+            def clean_practice(self):
+                practice = self.cleaned_data["practice"]
+                if revisions.goes_to_review(user, practice):
+                    raise ValidationError(REVIEWED_PRACTICE, code="goes_to_review")
+                return practice
+
+        return ReviewedForm
+
+
 @admin.register(KeyFigure)
-class KeyFigureAdmin(EditorFormDefaults, FrenchHistoryAdmin):
+class KeyFigureAdmin(ReviewedWithTheirPractice, EditorFormDefaults, FrenchHistoryAdmin):
     """Figures are edited inside their practice; this list is for finding them across all."""
 
     list_display = ["label", "french_value", "unit", "period", "practice"]
@@ -38,7 +75,7 @@ class KeyFigureAdmin(EditorFormDefaults, FrenchHistoryAdmin):
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(EditorFormDefaults, admin.ModelAdmin):
+class RecognitionAdmin(ReviewedWithTheirPractice, EditorFormDefaults, admin.ModelAdmin):
     list_display = ["title", "awarded_by", "year", "practice"]
     list_filter = ["year"]
     search_fields = ["title", "awarded_by", "practice__title"]
