@@ -5,7 +5,7 @@ import json
 
 from django import forms
 from django.contrib.admin import helpers, widgets
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.html import format_html, format_html_join
@@ -70,6 +70,20 @@ class EditorFormDefaults:
             time_input.attrs["aria-label"] = f"{label} : heure (HH:MM)"
         return formfield
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_formset(self, request, obj=None, **kwargs):
         # Inlines only: a tabular row's fields sit under column headers, not labels.
         formset = super().get_formset(request, obj, **kwargs)
@@ -96,6 +110,31 @@ class EditorFormDefaults:
 
         RowNamedForm.__name__ = form_class.__name__
         return RowNamedForm
+
+
+class CheckedAutocomplete:
+    """Django's search-as-you-type widgets, showing a form again with a forged id (« abc »
+    for a number) as an error rather than failing: Django looks the ids up as posted."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        return super().optgroups(name, [v for v in value if _converts(target, v)], attr)
+
+
+def _converts(field, value):
+    try:
+        field.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class CheckedAutocompleteSelect(CheckedAutocomplete, widgets.AutocompleteSelect):
+    pass
+
+
+class CheckedAutocompleteSelectMultiple(CheckedAutocomplete, widgets.AutocompleteSelectMultiple):
+    pass
 
 
 def _inline_row_name(form):

@@ -297,6 +297,26 @@ def test_nul_in_an_admin_query_string_is_a_400_for_staff(client, db, url):
     assert "Caractère nul" in response.content.decode()
 
 
+@pytest.mark.parametrize("value", ["abc", "12,5", "1e400"])
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/admin/practices/practice/add/", "levers"),
+        ("/admin/practices/practice/add/", "source_fiche"),
+        ("/admin/levers/fiche/add/", "kit"),
+        ("/admin/levers/legalbasis/add/", "lever"),
+    ],
+)
+def test_a_forged_choice_in_an_admin_search_field_is_a_french_error(client, db, url, field, value):
+    # Search-as-you-type fields post ids: a forged one came back as a 500 when the form
+    # was shown again with its errors.
+    client.force_login(make_staff("Responsables éditoriaux"))
+    response = client.post(url, {field: value})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors[field]
+    assert "n’est pas une valeur correcte" in errors[0] or "choix valide" in errors[0]
+
+
 @pytest.mark.parametrize(
     "query",
     [
