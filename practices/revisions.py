@@ -244,6 +244,17 @@ def goes_to_review(user, practice):
     return stored_status == Practice.Status.PUBLISHED and not workflow.can_publish(user)
 
 
+def edit_version(practice):
+    """What an editor's form started from: the stored practice and its open revision.
+    A save from a form whose version differs would undo someone else's change."""
+    if practice is None or practice.pk is None:
+        return ""
+    changed = Practice.objects.filter(pk=practice.pk).values_list("updated_at", flat=True)
+    revised = PracticeRevision.objects.open().filter(practice_id=practice.pk)
+    stamps = [*changed, *revised.values_list("updated_at", flat=True)]
+    return "|".join(stamp.isoformat() for stamp in stamps)
+
+
 def open_revision(practice):
     if practice is None or practice.pk is None:
         return None

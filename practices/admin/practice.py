@@ -25,7 +25,7 @@ from procurement_portal.admin import (
 )
 from procurement_portal.admin_history import FrenchHistoryAdmin
 
-from .. import workflow
+from .. import revisions, workflow
 from ..models import Practice
 from ..resources import PracticeResource
 from ..review_queue import AuthorFilter, ScheduledFilter
@@ -45,6 +45,28 @@ class PracticeAdminForm(forms.ModelForm):
     user = None
     save_as_new = False
 
+    edited_version = forms.CharField(
+        label="version ouverte",
+        widget=forms.HiddenInput,
+        required=False,
+        help_text="La version enregistrée à l'ouverture du formulaire (champ invisible).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edited_version"].initial = revisions.edit_version(self.instance)
+
+    def check_edited_version(self):
+        """Refuse a save from a form opened before someone else's change; the form then
+        carries the new version, so that saving again replaces it knowingly."""
+        name = self.add_prefix("edited_version")
+        posted = self.data.get(name)
+        current = revisions.edit_version(self.instance)
+        if posted and current and posted != current:
+            self.data = self.data.copy()
+            self.data[name] = current
+            self.add_error(None, EDIT_CONFLICT)
+
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if self.save_as_new:
@@ -59,6 +81,7 @@ class PracticeAdminForm(forms.ModelForm):
             if "published_at" in self.fields:
                 cleaned["published_at"] = None
             return cleaned
+        self.check_edited_version()
         old_status, old_date = workflow.stored_state(self.instance)
         status = cleaned.get("status")
         if status:
@@ -75,6 +98,14 @@ class PracticeAdminForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error("published_at", error)
         return cleaned
+
+
+EDIT_CONFLICT = (
+    "Cette pratique a été modifiée depuis que vous avez ouvert ce formulaire (par une autre "
+    "personne ou dans un autre onglet) : rien n'est enregistré, pour ne pas effacer ces "
+    "modifications. Ouvrez la pratique dans un autre onglet pour les voir et reportez-y les "
+    "vôtres, ou enregistrez à nouveau ce formulaire pour remplacer cette version par la vôtre."
+)
 
 
 @admin.register(Practice)
@@ -144,7 +175,16 @@ class PracticeAdmin(
         ("Contact", {"fields": ["contact_name", "contact_email", "contact_url"]}),
         (
             "Publication",
-            {"fields": ["status", "published_at", "deleted_at", "created_at", "updated_at"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "deleted_at",
+                    "created_at",
+                    "updated_at",
+                    "edited_version",
+                ]
+            },
         ),
         ("Contribution reçue", {"fields": ["contribution_details"]}),
     ]
