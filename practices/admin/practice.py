@@ -152,7 +152,7 @@ class PracticeAdmin(
     inlines = [KeyFigureInline, DocumentInline, RecognitionInline]
     readonly_fields = ["contribution_details", "created_at", "updated_at", "deleted_at"]
     history_fields = ["status"]
-    markdown_fields = ["body"]
+    markdown_fields = ["body", "success_conditions", "watch_points", "means"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         (
