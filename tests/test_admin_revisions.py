@@ -402,6 +402,8 @@ def test_an_editor_cannot_change_a_published_practice_s_figures_from_their_own_l
     row = {"practice": practice.pk, "label": "heures", "value": "99999", "position": "0"}
     assert client.post(url, {**row, "unit": "", "period": ""}).status_code == 403
     assert client.post(f"/admin/practices/keyfigure/{figure.pk}/delete/", {"post": "yes"})
+    bulk = {"action": "delete_selected", "_selected_action": [figure.pk], "post": "yes"}
+    client.post("/admin/practices/keyfigure/", bulk)
     added = client.post("/admin/practices/keyfigure/add/", {**row, "unit": "", "period": ""})
     assert "Cette pratique est publiée" in unescape(added.content.decode())
     award = {"practice": practice.pk, "title": "Prix inventé", "awarded_by": "X", "year": "2024"}
