@@ -5,6 +5,7 @@ import json
 
 from django import forms
 from django.contrib.admin import helpers, widgets
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.urls import NoReverseMatch
@@ -44,6 +45,14 @@ class EditorFormDefaults:
         # Django: « Sélectionnez l'objet pratique à changer ».
         title = capfirst(self.model._meta.verbose_name_plural)
         return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except (ValueError, OverflowError) as error:
+            # A lookup Django turns into a date only when counting (?published_at__year=
+            # 99999): the list then shows unfiltered with Django's own notice (?e=1).
+            raise IncorrectLookupParameters(error) from error
 
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
         inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
