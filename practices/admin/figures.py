@@ -8,7 +8,7 @@ from procurement_portal.admin import EditorFormDefaults
 from procurement_portal.admin_history import FrenchHistoryAdmin
 
 from .. import revisions
-from ..models import KeyFigure, Recognition
+from ..models import KeyFigure, Practice, Recognition
 
 REVIEWED_PRACTICE = (
     "Cette pratique est publiée : ses chiffres clés et distinctions se modifient depuis "
@@ -68,6 +68,27 @@ class KeyFigureAdmin(ReviewedWithTheirPractice, EditorFormDefaults, FrenchHistor
     search_fields = ["label", "practice__title"]
     autocomplete_fields = ["practice"]
     list_select_related = ["practice"]
+
+    # Key-figure labels are searchable with their practice (practices.search_text); the
+    # practice's form rebuilds its search text after its inlines, this list must too.
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        moved_from = form.initial.get("practice")
+        if moved_from and moved_from != obj.practice_id:
+            for practice in Practice.objects.filter(pk=moved_from):
+                practice.refresh_search_text()
+        obj.practice.refresh_search_text()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        obj.practice.refresh_search_text()
+
+    def delete_queryset(self, request, queryset):
+        practices = {figure.practice for figure in queryset.select_related("practice")}
+        super().delete_queryset(request, queryset)
+        for practice in practices:
+            practice.refresh_search_text()
 
     @admin.display(description="valeur", ordering="value")
     def french_value(self, obj):
