@@ -9,6 +9,8 @@ rules themselves are in practices.workflow.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -219,6 +221,28 @@ class PracticeAdmin(
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+    def process_import(self, request, **kwargs):
+        # The confirmation names a temporary copy of the file, removed once imported: a
+        # second click on « Confirmer l'import » (or a forged form) finds none.
+        fmt = request.POST.get("format", "")
+        if self.has_import_permission(request) and not (
+            fmt.isdigit() and int(fmt) < len(self.get_import_formats())
+        ):
+            return self.import_gone(request)
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            return self.import_gone(request)
+
+    def import_gone(self, request):
+        self.message_user(
+            request,
+            "Ce fichier a déjà été importé, ou sa prévisualisation a expiré : vérifiez la "
+            "liste des pratiques, puis recommencez l'import si besoin.",
+            messages.WARNING,
+        )
+        return redirect(reverse("admin:practices_practice_import"))
 
     # Saving -------------------------------------------------------------------
 
