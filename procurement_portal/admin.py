@@ -4,10 +4,12 @@ import copy
 import json
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin import helpers, widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -53,6 +55,18 @@ class EditorFormDefaults:
             # A lookup Django turns into a date only when counting (?published_at__year=
             # 99999): the list then shows unfiltered with Django's own notice (?e=1).
             raise IncorrectLookupParameters(error) from error
+
+    def response_action(self, request, queryset):
+        # Django filters the list by the posted ids as they come: « abc » was a 500.
+        pk = self.model._meta.pk
+        if not all(_converts(pk, v) for v in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):
+            self.message_user(
+                request,
+                "Sélection invalide : rechargez la liste, puis cochez à nouveau les lignes.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
 
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
         inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)

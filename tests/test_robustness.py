@@ -312,6 +312,20 @@ def test_an_impossible_date_in_an_admin_list_filter_shows_the_whole_list(client,
     assert response.redirect_chain[-1][0].endswith("?e=1")
 
 
+@pytest.mark.parametrize(
+    ("url", "action"),
+    [
+        ("/admin/practices/practice/", "duplicate_selected"),
+        ("/admin/levers/lever/", "delete_selected"),
+    ],
+)
+def test_a_forged_selection_for_an_admin_action_is_refused_in_french(client, db, url, action):
+    client.force_login(make_staff("Responsables éditoriaux"))
+    response = client.post(url, {"action": action, "_selected_action": ["1", "abc"]}, follow=True)
+    assert response.status_code == 200
+    assert "Sélection invalide" in response.content.decode()
+
+
 @pytest.mark.parametrize("value", ["abc", "12,5", "1e400"])
 @pytest.mark.parametrize(
     ("url", "field"),
