@@ -18,6 +18,8 @@ class LegalTextAdmin(EditorFormDefaults, FrenchHistoryAdmin):
     statement commits the publisher.
     """
 
+    # The preview shows {{ placeholders }} as typed; the public page fills them.
+    markdown_fields = ["body"]
     list_display = ["__str__", "title", "updated_at", "view_on_site_link"]
     search_fields = ["title", "body"]
     readonly_fields = ["page", "available_values", "updated_at"]

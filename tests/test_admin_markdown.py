@@ -111,6 +111,17 @@ def test_every_markdown_text_of_a_practice_gets_the_preview(client):
 
 
 @pytest.mark.django_db
+def test_the_legal_texts_get_the_preview_too(client):
+    from practices.legal import LegalText
+    from tests.factories import make_staff
+
+    client.force_login(make_staff("Responsables éditoriaux"))
+    text = LegalText.objects.get(page="mentions-legales")
+    page = client.get(f"/admin/practices/legaltext/{text.pk}/change/").content.decode()
+    assert page.count(f'data-markdown-preview="{PREVIEW_URL}"') == 1
+
+
+@pytest.mark.django_db
 def test_the_preview_renders_through_the_public_sanitizer(client):
     from tests.factories import make_staff
 
