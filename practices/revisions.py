@@ -290,12 +290,20 @@ def _may_review(user):
         raise PermissionError(workflow.NOT_ALLOWED_TO_PUBLISH)
 
 
+class NotPublished(Exception):
+    """approve() refuses a revision of a practice that is no longer « publiée »."""
+
+
 @transaction.atomic
 def approve(revision, user):
     """The revision becomes the published version; the practice's history records the
     author's change and the approval."""
     _may_review(user)
     practice = Practice.objects.select_for_update().get(pk=revision.practice_id)
+    if practice.status != Practice.Status.PUBLISHED:
+        # Unpublished since the revision was written: it is edited directly now, and
+        # the revision would undo those edits without publishing anything.
+        raise NotPublished(practice)
     data = revision.data
     for name in FIELDS:
         if name in RELATIONS or name not in data:

@@ -182,6 +182,12 @@ class ReviewedChanges:
                     # Another practice took the revision's address since it was written.
                     self.message_user(request, SLUG_TAKEN, messages.ERROR)
                     return redirect(request.path)
+                except revisions.NotPublished:
+                    status = practice.get_status_display()
+                    self.message_user(
+                        request, NOT_PUBLISHED.format(practice, status), messages.ERROR
+                    )
+                    return redirect(request.path)
                 self.message_user(
                     request,
                     f"Révision approuvée : « {practice} » est publiée dans sa nouvelle version.",
@@ -220,6 +226,11 @@ class ReviewedChanges:
 SLUG_TAKEN = (
     "La révision n'a pas été publiée : son identifiant d'adresse est désormais pris par une "
     "autre pratique. Renvoyez-la à son auteur pour qu'il en choisisse un autre."
+)
+NOT_PUBLISHED = (
+    "La révision n'a pas été approuvée : « {} » n'est plus publiée (statut « {} ») et a pu "
+    "être modifiée directement depuis. Renvoyez la révision à son auteur, ou republiez "
+    "d'abord la pratique."
 )
 REFUSED_DELETION = (
     "« {} » a une révision en relecture : elle ne peut pas être mise à la corbeille. "

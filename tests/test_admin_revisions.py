@@ -423,3 +423,23 @@ def test_an_editor_still_changes_a_draft_s_figures_from_their_own_list(client, e
     assert response.status_code == 302
     figure.refresh_from_db()
     assert figure.value == Decimal("12.5")
+
+
+def test_a_revision_of_a_practice_unpublished_since_is_not_approved_over_later_edits(
+    client, practice, editor, publisher
+):
+    from practices import workflow
+
+    client.force_login(editor)
+    edit(client, practice, title="Titre proposé")
+    workflow.unpublish(Practice.objects.filter(pk=practice.pk), publisher)
+    practice.refresh_from_db()
+    edit(client, practice, title="Titre repris après l'archivage")
+    client.force_login(publisher)
+    response = client.post(review_url(practice), {"_approve": "1"}, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("n'est plus publiée" in m for m in messages)
+    practice.refresh_from_db()
+    assert practice.title == "Titre repris après l'archivage"
+    assert practice.status == Practice.Status.ARCHIVED
+    assert PracticeRevision.objects.get().status == PracticeRevision.Status.REVIEW
