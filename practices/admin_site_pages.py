@@ -2,22 +2,24 @@
 
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from procurement_portal.admin import EditorFormDefaults, public_link
+from procurement_portal.admin_history import FrenchHistoryAdmin
 
 from .legal import PLACEHOLDERS, LegalText, placeholder_values
 from .site_contact import SiteMessage
 
 
 @admin.register(LegalText)
-class LegalTextAdmin(EditorFormDefaults, SimpleHistoryAdmin):
+class LegalTextAdmin(EditorFormDefaults, FrenchHistoryAdmin):
     """Three fixed pages, seeded by migration: edited, never added nor deleted.
 
     Only the Responsables éditoriaux hold change_legaltext (migration 0011): a legal
     statement commits the publisher.
     """
 
+    # The preview shows {{ placeholders }} as typed; the public page fills them.
+    markdown_fields = ["body"]
     list_display = ["__str__", "title", "updated_at", "view_on_site_link"]
     search_fields = ["title", "body"]
     readonly_fields = ["page", "available_values", "updated_at"]

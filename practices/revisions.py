@@ -244,6 +244,17 @@ def goes_to_review(user, practice):
     return stored_status == Practice.Status.PUBLISHED and not workflow.can_publish(user)
 
 
+def edit_version(practice):
+    """What an editor's form started from: the stored practice and its open revision.
+    A save from a form whose version differs would undo someone else's change."""
+    if practice is None or practice.pk is None:
+        return ""
+    changed = Practice.objects.filter(pk=practice.pk).values_list("updated_at", flat=True)
+    revised = PracticeRevision.objects.open().filter(practice_id=practice.pk)
+    stamps = [*changed, *revised.values_list("updated_at", flat=True)]
+    return "|".join(stamp.isoformat() for stamp in stamps)
+
+
 def open_revision(practice):
     if practice is None or practice.pk is None:
         return None
@@ -279,12 +290,20 @@ def _may_review(user):
         raise PermissionError(workflow.NOT_ALLOWED_TO_PUBLISH)
 
 
+class NotPublished(Exception):
+    """approve() refuses a revision of a practice that is no longer « publiée »."""
+
+
 @transaction.atomic
 def approve(revision, user):
     """The revision becomes the published version; the practice's history records the
     author's change and the approval."""
     _may_review(user)
     practice = Practice.objects.select_for_update().get(pk=revision.practice_id)
+    if practice.status != Practice.Status.PUBLISHED:
+        # Unpublished since the revision was written: it is edited directly now, and
+        # the revision would undo those edits without publishing anything.
+        raise NotPublished(practice)
     data = revision.data
     for name in FIELDS:
         if name in RELATIONS or name not in data:

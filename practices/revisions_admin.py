@@ -5,7 +5,8 @@ differences come from practices/revisions_display.py)."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -159,7 +160,9 @@ class ReviewedChanges:
         ]
 
     def review_view(self, request, object_id):
-        practice = get_object_or_404(self.get_queryset(request), pk=object_id)
+        practice = self.get_object(request, object_id)  # None for a mistyped id, too
+        if practice is None:
+            raise Http404
         if not self.has_view_or_change_permission(request, practice):
             raise PermissionDenied
         revision = revisions.open_revision(practice)
@@ -178,6 +181,12 @@ class ReviewedChanges:
                 except IntegrityError:
                     # Another practice took the revision's address since it was written.
                     self.message_user(request, SLUG_TAKEN, messages.ERROR)
+                    return redirect(request.path)
+                except revisions.NotPublished:
+                    status = practice.get_status_display()
+                    self.message_user(
+                        request, NOT_PUBLISHED.format(practice, status), messages.ERROR
+                    )
                     return redirect(request.path)
                 self.message_user(
                     request,
@@ -217,6 +226,11 @@ class ReviewedChanges:
 SLUG_TAKEN = (
     "La révision n'a pas été publiée : son identifiant d'adresse est désormais pris par une "
     "autre pratique. Renvoyez-la à son auteur pour qu'il en choisisse un autre."
+)
+NOT_PUBLISHED = (
+    "La révision n'a pas été approuvée : « {} » n'est plus publiée (statut « {} ») et a pu "
+    "être modifiée directement depuis. Renvoyez la révision à son auteur, ou republiez "
+    "d'abord la pratique."
 )
 REFUSED_DELETION = (
     "« {} » a une révision en relecture : elle ne peut pas être mise à la corbeille. "

@@ -4,9 +4,12 @@ import copy
 import json
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin import helpers, widgets
-from django.core.exceptions import FieldDoesNotExist
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -45,6 +48,26 @@ class EditorFormDefaults:
         title = capfirst(self.model._meta.verbose_name_plural)
         return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except (ValueError, OverflowError) as error:
+            # A lookup Django turns into a date only when counting (?published_at__year=
+            # 99999): the list then shows unfiltered with Django's own notice (?e=1).
+            raise IncorrectLookupParameters(error) from error
+
+    def response_action(self, request, queryset):
+        # Django filters the list by the posted ids as they come: « abc » was a 500.
+        pk = self.model._meta.pk
+        if not all(_converts(pk, v) for v in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):
+            self.message_user(
+                request,
+                "Sélection invalide : rechargez la liste, puis cochez à nouveau les lignes.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
         inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
         for inline_formset in inline_formsets:
@@ -70,6 +93,20 @@ class EditorFormDefaults:
             time_input.attrs["aria-label"] = f"{label} : heure (HH:MM)"
         return formfield
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_formset(self, request, obj=None, **kwargs):
         # Inlines only: a tabular row's fields sit under column headers, not labels.
         formset = super().get_formset(request, obj, **kwargs)
@@ -89,10 +126,38 @@ class EditorFormDefaults:
         class RowNamedForm(form_class):
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
-                _name_fields(self, f"« {self.instance} »")
+                # An empty page builds the formset's blank row, never shown, whose
+                # instance may not be named yet (a suggestion without its practice).
+                if self.instance.pk is not None:
+                    _name_fields(self, f"« {self.instance} »")
 
         RowNamedForm.__name__ = form_class.__name__
         return RowNamedForm
+
+
+class CheckedAutocomplete:
+    """Django's search-as-you-type widgets, showing a form again with a forged id (« abc »
+    for a number) as an error rather than failing: Django looks the ids up as posted."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        return super().optgroups(name, [v for v in value if _converts(target, v)], attr)
+
+
+def _converts(field, value):
+    try:
+        field.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class CheckedAutocompleteSelect(CheckedAutocomplete, widgets.AutocompleteSelect):
+    pass
+
+
+class CheckedAutocompleteSelectMultiple(CheckedAutocomplete, widgets.AutocompleteSelectMultiple):
+    pass
 
 
 def _inline_row_name(form):

@@ -5,6 +5,9 @@ change. Every model with a history uses FrenchHistoryAdmin instead of SimpleHist
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.html import conditional_escape
@@ -60,6 +63,30 @@ class FrenchHistoryAdmin(SimpleHistoryAdmin):
     # Fields shown for each version, after its title (e.g. the status of a practice).
     history_fields = []
     history_list_per_page = 50
+
+    # simple-history looks ids up as typed: « abc » would be a ValueError, a 500.
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._checked_id(self.model, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._checked_id(self.model, unquote(object_id))
+        self._checked_id(self.model.history.model, version_id)
+        # simple-history only hides the « revert » button from who may not change the
+        # object, and saves what they post all the same.
+        if request.method == "POST" and self.revert_disabled(
+            request, self.get_object(request, unquote(object_id))
+        ):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @staticmethod
+    def _checked_id(model, value):
+        try:
+            model._meta.pk.to_python(value)
+        except ValidationError:
+            raise Http404 from None
 
     def get_historical_record_context_helper(self, request, historical_record):
         return FrenchHistoryContextHelper(self.model, historical_record)

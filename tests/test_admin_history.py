@@ -285,3 +285,39 @@ def test_review_comments_are_kept_in_the_practice_history(client):
     assert "<h2>Relectures</h2>" in page
     assert "<td>Renvoyée à son auteur</td><td>rose</td><td>Sourcez.</td>" in page
     assert "<td>Envoyée en relecture</td><td>claire</td>" in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "abc/history/",
+        "1.5/history/",
+        "{pk}/history/abc/",
+        "abc/history/1/",
+        "{pk}/history/999999/",
+    ],
+)
+@pytest.mark.parametrize("kind", ["practices/practice", "levers/lever", "levers/fiche"])
+def test_a_mistyped_history_address_is_not_found_rather_than_an_error(client, kind, path):
+    obj = {"practices/practice": make_practice, "levers/lever": make_lever}.get(kind, make_fiche)()
+    client.force_login(make_staff(PUBLISHERS))
+    response = client.get(f"/admin/{kind}/{path.format(pk=obj.pk)}")
+    assert response.status_code == 404
+
+
+def test_who_may_only_read_a_history_cannot_revert_through_its_form(client):
+    # Éditeurs read the legal texts but only the Responsables change them; simple-history
+    # hides the « revert » button from readers yet saved what they posted to the form.
+    from practices.legal import LegalText
+
+    text = LegalText.objects.get(page="mentions-legales")
+    text.title = "Mentions légales du portail"
+    text.save()
+    version = text.history.get()
+    client.force_login(make_staff(EDITORS))
+    url = f"/admin/practices/legaltext/{text.pk}/history/{version.history_id}/"
+    assert client.get(url).status_code == 200
+    data = {"title": "Texte réécrit", "summary": "Résumé.", "body": "Tout autre chose."}
+    assert client.post(url, data).status_code == 403
+    text.refresh_from_db()
+    assert text.title == "Mentions légales du portail"

@@ -109,6 +109,20 @@ def test_a_good_file_is_previewed_then_imported(client, levers):
     assert Practice.objects.get(slug="beta").department_id == "01"
 
 
+def test_confirming_the_same_import_twice_says_so_in_french(client, levers):
+    # A double click on « Confirmer l'import »: the first request imported the file and
+    # removed its temporary copy.
+    client.force_login(make_staff(EDITORS))
+    response = preview(client, csv_file(row("alpha")))
+    assert confirm(client, response).status_code == 302
+    again = confirm(client, response)
+    assert again.status_code == 302
+    assert again["Location"] == "/admin/practices/practice/import/"
+    messages = [str(m) for m in again.wsgi_request._messages]
+    assert any("déjà été importé" in m for m in messages)
+    assert Practice.objects.filter(slug="alpha").count() == 1
+
+
 def test_a_file_with_faulty_rows_imports_nothing_and_names_each_line(client, levers):
     client.force_login(make_staff(EDITORS))
     upload = csv_file(

@@ -97,6 +97,31 @@ def test_markdown_fields_get_a_preview_from_a_script_file(client):
 
 
 @pytest.mark.django_db
+def test_every_markdown_text_of_a_practice_gets_the_preview(client):
+    # The lessons are Markdown on the public page, like the description.
+    import re
+
+    from tests.factories import make_staff
+
+    client.force_login(make_staff("Éditeurs"))
+    page = client.get("/admin/practices/practice/add/").content.decode()
+    for name in ["body", "success_conditions", "watch_points", "means"]:
+        textarea = re.search(f'<textarea[^>]*name="{name}"[^>]*>', page).group(0)
+        assert f'data-markdown-preview="{PREVIEW_URL}"' in textarea, name
+
+
+@pytest.mark.django_db
+def test_the_legal_texts_get_the_preview_too(client):
+    from practices.legal import LegalText
+    from tests.factories import make_staff
+
+    client.force_login(make_staff("Responsables éditoriaux"))
+    text = LegalText.objects.get(page="mentions-legales")
+    page = client.get(f"/admin/practices/legaltext/{text.pk}/change/").content.decode()
+    assert page.count(f'data-markdown-preview="{PREVIEW_URL}"') == 1
+
+
+@pytest.mark.django_db
 def test_the_preview_renders_through_the_public_sanitizer(client):
     from tests.factories import make_staff
 

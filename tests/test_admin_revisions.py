@@ -381,3 +381,65 @@ def test_an_approval_whose_address_was_taken_meanwhile_is_refused_in_french(
     practice.refresh_from_db()
     assert practice.title == "Titre publié"
     assert PracticeRevision.objects.get().status == PracticeRevision.Status.REVIEW
+
+
+@pytest.mark.parametrize("object_id", ["abc", "1.5", "999999"])
+def test_a_mistyped_review_address_is_not_found_rather_than_an_error(client, object_id):
+    client.force_login(make_staff(PUBLISHERS))
+    response = client.get(f"/admin/practices/practice/{object_id}/relecture/")
+    assert response.status_code == 404
+
+
+def test_an_editor_cannot_change_a_published_practice_s_figures_from_their_own_list(
+    client, practice, editor
+):
+    # The key figures and distinctions lists are for finding rows: changing those of a
+    # published practice there would skip the review its form imposes.
+    figure = practice.key_figures.get()
+    client.force_login(editor)
+    url = f"/admin/practices/keyfigure/{figure.pk}/change/"
+    assert client.get(url).status_code == 200  # read-only
+    row = {"practice": practice.pk, "label": "heures", "value": "99999", "position": "0"}
+    assert client.post(url, {**row, "unit": "", "period": ""}).status_code == 403
+    assert client.post(f"/admin/practices/keyfigure/{figure.pk}/delete/", {"post": "yes"})
+    bulk = {"action": "delete_selected", "_selected_action": [figure.pk], "post": "yes"}
+    client.post("/admin/practices/keyfigure/", bulk)
+    added = client.post("/admin/practices/keyfigure/add/", {**row, "unit": "", "period": ""})
+    assert "Cette pratique est publiée" in unescape(added.content.decode())
+    award = {"practice": practice.pk, "title": "Prix inventé", "awarded_by": "X", "year": "2024"}
+    client.post("/admin/practices/recognition/add/", award)
+    assert list(practice.key_figures.values_list("value", flat=True)) == [Decimal("913")]
+    assert not practice.recognitions.exists()
+
+
+def test_an_editor_still_changes_a_draft_s_figures_from_their_own_list(client, editor):
+    draft = make_practice(status=Practice.Status.DRAFT, published_at=None, figures=[("x", 1)])
+    figure = draft.key_figures.get()
+    client.force_login(editor)
+    row = {"practice": draft.pk, "label": "x", "value": "12,5", "unit": "", "period": ""}
+    response = client.post(
+        f"/admin/practices/keyfigure/{figure.pk}/change/", {**row, "position": 0}
+    )
+    assert response.status_code == 302
+    figure.refresh_from_db()
+    assert figure.value == Decimal("12.5")
+
+
+def test_a_revision_of_a_practice_unpublished_since_is_not_approved_over_later_edits(
+    client, practice, editor, publisher
+):
+    from practices import workflow
+
+    client.force_login(editor)
+    edit(client, practice, title="Titre proposé")
+    workflow.unpublish(Practice.objects.filter(pk=practice.pk), publisher)
+    practice.refresh_from_db()
+    edit(client, practice, title="Titre repris après l'archivage")
+    client.force_login(publisher)
+    response = client.post(review_url(practice), {"_approve": "1"}, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("n'est plus publiée" in m for m in messages)
+    practice.refresh_from_db()
+    assert practice.title == "Titre repris après l'archivage"
+    assert practice.status == Practice.Status.ARCHIVED
+    assert PracticeRevision.objects.get().status == PracticeRevision.Status.REVIEW

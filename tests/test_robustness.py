@@ -298,6 +298,55 @@ def test_nul_in_an_admin_query_string_is_a_400_for_staff(client, db, url):
 
 
 @pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/practices/practice/?published_at__year=99999",
+        "/admin/levers/kit/?published_on__year=0",
+    ],
+)
+def test_an_impossible_date_in_an_admin_list_filter_shows_the_whole_list(client, db, url):
+    # Django compiles a year lookup into dates only when the list is counted.
+    client.force_login(make_staff("Responsables éditoriaux"))
+    response = client.get(url, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].endswith("?e=1")
+
+
+@pytest.mark.parametrize(
+    ("url", "action"),
+    [
+        ("/admin/practices/practice/", "duplicate_selected"),
+        ("/admin/levers/lever/", "delete_selected"),
+    ],
+)
+def test_a_forged_selection_for_an_admin_action_is_refused_in_french(client, db, url, action):
+    client.force_login(make_staff("Responsables éditoriaux"))
+    response = client.post(url, {"action": action, "_selected_action": ["1", "abc"]}, follow=True)
+    assert response.status_code == 200
+    assert "Sélection invalide" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["abc", "12,5", "1e400"])
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/admin/practices/practice/add/", "levers"),
+        ("/admin/practices/practice/add/", "source_fiche"),
+        ("/admin/levers/fiche/add/", "kit"),
+        ("/admin/levers/legalbasis/add/", "lever"),
+    ],
+)
+def test_a_forged_choice_in_an_admin_search_field_is_a_french_error(client, db, url, field, value):
+    # Search-as-you-type fields post ids: a forged one came back as a 500 when the form
+    # was shown again with its errors.
+    client.force_login(make_staff("Responsables éditoriaux"))
+    response = client.post(url, {field: value})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors[field]
+    assert "n’est pas une valeur correcte" in errors[0] or "choix valide" in errors[0]
+
+
+@pytest.mark.parametrize(
     "query",
     [
         "pratique=%00",

@@ -493,3 +493,21 @@ def test_french_unaccent_configuration_removes_accents_before_stemming(db):
     assert _rows("SELECT to_tsvector('french_unaccent', 'Équitables CAFÉS')::text") == [
         ("'caf':2 'equit':1",)
     ]
+
+
+def test_a_key_figure_changed_in_its_own_admin_list_is_found_by_its_new_label(client, db):
+    from tests.factories import make_staff
+
+    practice = make_practice(slug="cafe-equitable", figures=[("tasses servies", 1000)])
+    figure = practice.key_figures.get()
+    client.force_login(make_staff("Responsables éditoriaux"))
+    row = {"practice": practice.pk, "label": "gobelets lombricompostés", "value": "1000"}
+    response = client.post(
+        f"/admin/practices/keyfigure/{figure.pk}/change/",
+        {**row, "unit": "", "period": "", "position": "0"},
+    )
+    assert response.status_code == 302
+    assert slugs(Practice.objects.search("lombricompostés")) == {"cafe-equitable"}
+    assert not Practice.objects.search("tasses").exists()
+    client.post(f"/admin/practices/keyfigure/{figure.pk}/delete/", {"post": "yes"})
+    assert not Practice.objects.search("lombricompostés").exists()

@@ -125,3 +125,13 @@ def test_acknowledgement_page_is_cheap(client, practice, django_assert_max_num_q
         response = client.get(f"/pratiques/{practice.slug}/suggerer/merci/")
     assert response.status_code == 200
     assert practice.title in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["", "?status=traitee", "?q=introuvable"])
+def test_an_empty_suggestion_list_reads_as_a_page_not_an_error(client, query):
+    # No row on the page: Django then builds the editable list's empty row, which has
+    # no practice yet.
+    client.force_login(make_staff("Responsables éditoriaux"))
+    response = client.get(f"/admin/practices/suggestion/{query}")
+    assert response.status_code == 200
+    assert "0 suggestion" in response.content.decode()

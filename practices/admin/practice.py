@@ -9,6 +9,8 @@ rules themselves are in practices.workflow.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -25,7 +27,7 @@ from procurement_portal.admin import (
 )
 from procurement_portal.admin_history import FrenchHistoryAdmin
 
-from .. import workflow
+from .. import revisions, workflow
 from ..models import Practice
 from ..resources import PracticeResource
 from ..review_queue import AuthorFilter, ScheduledFilter
@@ -45,6 +47,28 @@ class PracticeAdminForm(forms.ModelForm):
     user = None
     save_as_new = False
 
+    edited_version = forms.CharField(
+        label="version ouverte",
+        widget=forms.HiddenInput,
+        required=False,
+        help_text="La version enregistrée à l'ouverture du formulaire (champ invisible).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edited_version"].initial = revisions.edit_version(self.instance)
+
+    def check_edited_version(self):
+        """Refuse a save from a form opened before someone else's change; the form then
+        carries the new version, so that saving again replaces it knowingly."""
+        name = self.add_prefix("edited_version")
+        posted = self.data.get(name)
+        current = revisions.edit_version(self.instance)
+        if posted and current and posted != current:
+            self.data = self.data.copy()
+            self.data[name] = current
+            self.add_error(None, EDIT_CONFLICT)
+
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if self.save_as_new:
@@ -59,6 +83,7 @@ class PracticeAdminForm(forms.ModelForm):
             if "published_at" in self.fields:
                 cleaned["published_at"] = None
             return cleaned
+        self.check_edited_version()
         old_status, old_date = workflow.stored_state(self.instance)
         status = cleaned.get("status")
         if status:
@@ -75,6 +100,14 @@ class PracticeAdminForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error("published_at", error)
         return cleaned
+
+
+EDIT_CONFLICT = (
+    "Cette pratique a été modifiée depuis que vous avez ouvert ce formulaire (par une autre "
+    "personne ou dans un autre onglet) : rien n'est enregistré, pour ne pas effacer ces "
+    "modifications. Ouvrez la pratique dans un autre onglet pour les voir et reportez-y les "
+    "vôtres, ou enregistrez à nouveau ce formulaire pour remplacer cette version par la vôtre."
+)
 
 
 @admin.register(Practice)
@@ -121,7 +154,7 @@ class PracticeAdmin(
     inlines = [KeyFigureInline, DocumentInline, RecognitionInline]
     readonly_fields = ["contribution_details", "created_at", "updated_at", "deleted_at"]
     history_fields = ["status"]
-    markdown_fields = ["body"]
+    markdown_fields = ["body", "success_conditions", "watch_points", "means"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         (
@@ -144,7 +177,16 @@ class PracticeAdmin(
         ("Contact", {"fields": ["contact_name", "contact_email", "contact_url"]}),
         (
             "Publication",
-            {"fields": ["status", "published_at", "deleted_at", "created_at", "updated_at"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "deleted_at",
+                    "created_at",
+                    "updated_at",
+                    "edited_version",
+                ]
+            },
         ),
         ("Contribution reçue", {"fields": ["contribution_details"]}),
     ]
@@ -179,6 +221,28 @@ class PracticeAdmin(
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+    def process_import(self, request, **kwargs):
+        # The confirmation names a temporary copy of the file, removed once imported: a
+        # second click on « Confirmer l'import » (or a forged form) finds none.
+        fmt = request.POST.get("format", "")
+        if self.has_import_permission(request) and not (
+            fmt.isdigit() and int(fmt) < len(self.get_import_formats())
+        ):
+            return self.import_gone(request)
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            return self.import_gone(request)
+
+    def import_gone(self, request):
+        self.message_user(
+            request,
+            "Ce fichier a déjà été importé, ou sa prévisualisation a expiré : vérifiez la "
+            "liste des pratiques, puis recommencez l'import si besoin.",
+            messages.WARNING,
+        )
+        return redirect(reverse("admin:practices_practice_import"))
 
     # Saving -------------------------------------------------------------------
 
