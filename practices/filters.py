@@ -42,6 +42,19 @@ class PracticeFilter(django_filters.FilterSet):
     }
     # "récent" is how people write it; keep both working.
     SORT_ALIASES = {"récent": "recent", "recents": "recent", "récents": "recent"}
+    # The filters, without the sort (nor the page): what a saved alert follows and the map
+    # and statistics links carry, in the order they write them (a saved alert's query
+    # string is compared as written: this order stays).
+    FILTER_PARAMS = (
+        "levier",
+        "departement",
+        "region",
+        "secteur",
+        "type_collectivite",
+        "preuve",
+        "annee",
+        "q",
+    )
 
     q = django_filters.CharFilter(
         label="Rechercher",

@@ -22,18 +22,6 @@ from .models import KeyFigure, Practice
 from .text import fold
 
 MAP_FILE = Path(__file__).resolve().parent / "data" / "departements.svg.json"
-# The list's filters, in the order they are written into links (tri and page are the
-# list's own business).
-FILTERS = (
-    "q",
-    "levier",
-    "departement",
-    "region",
-    "secteur",
-    "type_collectivite",
-    "preuve",
-    "annee",
-)
 MAX_CLASSES = 5
 # Key figures in these units are never summed: shares, durations.
 NON_ADDITIVE_UNITS = {"%", "an", "ans", "mois", "jour", "jours"}
@@ -73,7 +61,7 @@ def valid_query(filterset):
     filterset.errors  # noqa: B018 - validates once
     data = getattr(filterset.form, "cleaned_data", {}) or {}
     query = QueryDict(mutable=True)
-    for name in FILTERS:
+    for name in PracticeFilter.FILTER_PARAMS:
         value = data.get(name)
         if value is None or value == "" or value == []:
             continue

@@ -25,24 +25,28 @@ def opened_version(client, practice):
     return form["edited_version"].value()
 
 
+def save(client, user, practice, version=None, **changes):
+    """`user` posts the practice's form with `changes`, from a form opened at `version`
+    (now, when None): (response, the posted data)."""
+    client.force_login(user)
+    data = practice_admin_form_data(practice, **changes)
+    data["edited_version"] = opened_version(client, practice) if version is None else version
+    return client.post(change_url(practice), data), data
+
+
 def test_a_save_from_a_stale_form_is_refused_and_keeps_what_was_typed(client):
     practice = make_practice(levers=[make_lever()], status=Practice.Status.DRAFT, published_at=None)
     claire, rose = make_staff("Éditeurs"), make_staff("Responsables éditoriaux")
     client.force_login(claire)
     claire_version = opened_version(client, practice)
-    client.force_login(rose)
-    data = practice_admin_form_data(practice, title="Titre de Rose")
-    data["edited_version"] = opened_version(client, practice)
-    assert client.post(change_url(practice), data).status_code == 302
+    assert save(client, rose, practice, title="Titre de Rose")[0].status_code == 302
 
-    client.force_login(claire)
-    data = practice_admin_form_data(practice, body="Le texte de Claire, long à écrire.")
-    data["edited_version"] = claire_version
-    response = client.post(change_url(practice), data)
+    body = "Le texte de Claire, long à écrire."
+    response, data = save(client, claire, practice, claire_version, body=body)
     assert response.status_code == 200
     page = unescape(response.content.decode())
     assert CONFLICT in page
-    assert "Le texte de Claire, long à écrire." in page
+    assert body in page
     practice.refresh_from_db()
     assert practice.title == "Titre de Rose" and practice.body == ""
 
@@ -50,7 +54,7 @@ def test_a_save_from_a_stale_form_is_refused_and_keeps_what_was_typed(client):
     data["edited_version"] = response.context["adminform"].form["edited_version"].value()
     assert client.post(change_url(practice), data).status_code == 302
     practice.refresh_from_db()
-    assert practice.body == "Le texte de Claire, long à écrire."
+    assert practice.body == body
 
 
 def test_two_editors_do_not_overwrite_each_other_s_pending_revision(client):
@@ -58,14 +62,8 @@ def test_two_editors_do_not_overwrite_each_other_s_pending_revision(client):
     claire, paul = make_staff("Éditeurs"), make_staff("Éditeurs")
     client.force_login(paul)
     paul_version = opened_version(client, practice)
-    client.force_login(claire)
-    data = practice_admin_form_data(practice, title="Titre de Claire")
-    data["edited_version"] = opened_version(client, practice)
-    assert client.post(change_url(practice), data).status_code == 302
+    assert save(client, claire, practice, title="Titre de Claire")[0].status_code == 302
 
-    client.force_login(paul)
-    data = practice_admin_form_data(practice, summary="Le résumé de Paul.")
-    data["edited_version"] = paul_version
-    response = client.post(change_url(practice), data)
+    response, _ = save(client, paul, practice, paul_version, summary="Le résumé de Paul.")
     assert CONFLICT in unescape(response.content.decode())
     assert PracticeRevision.objects.get().data["title"] == "Titre de Claire"

@@ -110,6 +110,14 @@ def test_subscribing_saves_an_unconfirmed_alert_and_mails_a_link(client, lever, 
     assert f"n° {subscription.pk}" in body
 
 
+def test_alerts_and_map_links_follow_every_filter_of_the_list_but_its_sort():
+    # One list of them: a filter added to the list page and forgotten here would be
+    # dropped by alerts and by the map's and statistics' links (as « preuve » was).
+    from practices.filters import PracticeFilter
+
+    assert set(PracticeFilter.FILTER_PARAMS) == set(PracticeFilter.base_filters) - {"tri"}
+
+
 def test_the_alert_follows_the_evidence_level_the_list_page_offers_it_with(
     client, lever, smtp_server
 ):

@@ -7,18 +7,6 @@ from django.utils.http import urlencode
 from practices.filters import PracticeFilter
 from practices.models import Practice
 
-# The list's parameters an alert follows (not the sort nor the page).
-FILTER_PARAMS = (
-    "levier",
-    "departement",
-    "region",
-    "secteur",
-    "type_collectivite",
-    "preuve",
-    "annee",
-    "q",
-)
-
 
 def search_filter(data, queryset=None, request=None):
     """PracticeFilter over the list parameters found in `data` (a QueryDict or a query
@@ -26,7 +14,7 @@ def search_filter(data, queryset=None, request=None):
     if isinstance(data, str):
         data = QueryDict(data)
     params = QueryDict(mutable=True)
-    for name in FILTER_PARAMS:
+    for name in PracticeFilter.FILTER_PARAMS:
         values = [value for value in data.getlist(name) if value != ""]
         if values:
             params.setlist(name, values)
@@ -53,7 +41,8 @@ def _choices(filterset):
 def canonical_query(filterset):
     """The valid filters as a query string in a fixed order: one search, one string."""
     pairs = [(name, value) for name, value, _ in _choices(filterset)]
-    return urlencode(sorted(pairs, key=lambda pair: (FILTER_PARAMS.index(pair[0]), pair[1])))
+    order = PracticeFilter.FILTER_PARAMS
+    return urlencode(sorted(pairs, key=lambda pair: (order.index(pair[0]), pair[1])))
 
 
 def hidden_inputs(filterset):
