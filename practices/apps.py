@@ -33,3 +33,10 @@ class PracticesConfig(AppConfig):
 
         # Here because this app holds the last of the public models (it depends on levers).
         invalidation.connect_receivers()
+
+        from levers.models import Fiche
+        from procurement_portal.admin import name_link_rows
+
+        from .models import Practice
+
+        name_link_rows(Practice.levers, Practice.sectors, Practice.partners, Fiche.levers)

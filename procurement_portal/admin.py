@@ -286,3 +286,24 @@ class ExportForm(SelectableFieldsExportForm):
         field = resource.fields.get(field_name)
         column = field.column_name if field else field_name
         return f"{label[:1].upper()}{label[1:]} ({column})"
+
+
+def name_link_rows(*relations):
+    """French names for the rows of the tables Django creates behind ManyToManyFields.
+
+    A delete confirmation page lists the links it removes with them: Django calls them
+    « Relation practice-lever: Practice_levers object (5) ». Here « Lien pratique –
+    levier : « Marché réservé à Lille » – « Clauses sociales » », which tells an editor what
+    loses what (one query per listed link, as for any row named by its related objects).
+    `relations`: the ManyToManyFields' descriptors (Practice.levers…).
+    """
+    for relation in relations:
+        field = relation.field
+        through = relation.through
+        source, target = field.model._meta.verbose_name, field.related_model._meta.verbose_name
+        through._meta.verbose_name = f"lien {source} – {target}"
+        through._meta.verbose_name_plural = f"liens {source} – {target}"
+        ends = {f.related_model: f.name for f in through._meta.get_fields() if f.many_to_one}
+        through.__str__ = lambda row, a=ends[field.model], b=ends[field.related_model]: (
+            f"« {getattr(row, a)} » – « {getattr(row, b)} »"
+        )

@@ -5,7 +5,7 @@ from html import unescape
 
 import pytest
 
-from tests.factories import make_lever, make_practice, make_staff
+from tests.factories import make_fiche, make_lever, make_practice, make_sector, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +48,30 @@ def test_lists_are_titled_by_the_model_not_objet(publisher_client, url, title):
 def test_the_slug_help_text_shows_a_real_example_path(publisher_client):
     page = unescape(publisher_client.get("/admin/practices/practice/add/").content.decode())
     assert "ex. /pratiques/pas-de-calais-marche-insertion-colleges/" in page
+
+
+def test_delete_pages_name_the_links_they_remove_in_french(client, django_user_model):
+    lever, sector = make_lever(name="Clauses sociales"), make_sector(name="Bâtiment")
+    make_practice(levers=[lever], sectors=[sector], title="Marché réservé à Lille")
+    make_fiche(title="Fiche 12").levers.add(lever)
+    client.force_login(django_user_model.objects.create_superuser("admin", "a@example.org", "x"))
+
+    for url, links in [
+        (
+            f"/admin/levers/lever/{lever.pk}/delete/",
+            [
+                "Liens pratique – levier: 1",
+                "« Marché réservé à Lille » – « Clauses sociales »",
+                "Liens fiche – levier: 1",
+                "Fiche 12 » – « Clauses sociales »",
+            ],
+        ),
+        (
+            f"/admin/practices/sector/{sector.pk}/delete/",
+            ["Liens pratique – secteur: 1", "« Marché réservé à Lille » – « Bâtiment »"],
+        ),
+    ]:
+        page = unescape(client.get(url).content.decode())
+        for link in links:
+            assert link in page
+        assert "Relation" not in page and " object (" not in page
