@@ -1,9 +1,13 @@
 """The admin speaks the editors' French: the models' names where Django says « objet »,
 help texts with real examples."""
 
+import re
 from html import unescape
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import make_fiche, make_lever, make_practice, make_sector, make_staff
 
@@ -75,3 +79,38 @@ def test_delete_pages_name_the_links_they_remove_in_french(client, django_user_m
         for link in links:
             assert link in page
         assert "Relation" not in page and " object (" not in page
+        assert "objet" not in page.lower().replace("object-tools", "")
+    assert "Voulez-vous vraiment supprimer « Bâtiment » (secteur) ?" in page
+
+
+def test_saving_says_what_was_saved_without_objet(publisher_client):
+    lever = make_lever(name="Clauses sociales")
+    response = publisher_client.post(
+        f"/admin/levers/lever/{lever.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    assert "Suppression effectuée : levier « Clauses sociales »." in unescape(
+        response.content.decode()
+    )
+
+
+def _po_entries(path):
+    """[(msgid, msgstr)] of a .po file's singular entries (its strings on one line)."""
+    text = path.read_text(encoding="utf-8")
+    pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', text, re.M)
+    return [tuple(s.replace('\\"', '"') for s in pair) for pair in pairs]
+
+
+def test_the_compiled_messages_say_what_the_po_file_says():
+    entries = _po_entries(Path(settings.LOCALE_PATHS[0]) / "fr" / "LC_MESSAGES" / "django.po")
+    assert len(entries) >= 20
+    with translation.override("fr"):
+        for msgid, msgstr in entries:
+            assert translation.gettext(msgid) == msgstr
+        assert (
+            translation.ngettext(
+                "%(count)s %(name)s was changed successfully.",
+                "%(count)s %(name)s were changed successfully.",
+                3,
+            )
+            == "%(count)s %(name)s : modifications enregistrées."
+        )
