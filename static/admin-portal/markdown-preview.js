@@ -12,6 +12,8 @@ document.addEventListener("DOMContentLoaded", () => {
     button.type = "button";
     button.className = "button markdown-preview-button";
     button.textContent = "Prévisualiser";
+    // Several fields have one: a screen reader's list of buttons tells them apart.
+    button.setAttribute("aria-label", `Prévisualiser : ${name}`);
     button.setAttribute("aria-controls", `${area.id}_preview`);
     const output = document.createElement("div");
     output.id = `${area.id}_preview`;

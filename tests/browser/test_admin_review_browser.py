@@ -99,8 +99,10 @@ def test_markdown_preview_in_the_browser(browser, live_server, http_cookies):  #
     csp = watch_violations(page)
     log_in(page, live_server.url, "editrice", "/admin/practices/practice/add/")
     page.locator("#id_body").fill("## Résultats\n\n**913** salariés <script>alert(1)</script>")
-    page.get_by_role("button", name="Prévisualiser").click()
-    preview = page.get_by_role("region", name=re.compile("Aperçu"))
+    # One button per Markdown field (the lessons have theirs), each named after its field.
+    assert page.get_by_role("button", name=re.compile("^Prévisualiser")).count() == 4
+    page.get_by_role("button", name="Prévisualiser : Description détaillée").click()
+    preview = page.get_by_role("region", name="Aperçu : Description détaillée")
     preview.locator("strong").wait_for()
     assert preview.locator("strong").inner_text() == "913"
     assert preview.locator("h2").inner_text() == "Résultats"
