@@ -249,9 +249,9 @@ def edit_version(practice):
     A save from a form whose version differs would undo someone else's change."""
     if practice is None or practice.pk is None:
         return ""
-    changed = Practice.objects.filter(pk=practice.pk).values_list("updated_at", flat=True)
+    # The practice as the admin read it for this request (before the form changes it).
     revised = PracticeRevision.objects.open().filter(practice_id=practice.pk)
-    stamps = [*changed, *revised.values_list("updated_at", flat=True)]
+    stamps = [practice.updated_at, *revised.values_list("updated_at", flat=True)]
     return "|".join(stamp.isoformat() for stamp in stamps)
 
 

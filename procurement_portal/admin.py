@@ -59,7 +59,7 @@ class EditorFormDefaults:
     def response_action(self, request, queryset):
         # Django filters the list by the posted ids as they come: « abc » was a 500.
         pk = self.model._meta.pk
-        if not all(_converts(pk, v) for v in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):
+        if not all(converts(pk, v) for v in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):
             self.message_user(
                 request,
                 "Sélection invalide : rechargez la liste, puis cochez à nouveau les lignes.",
@@ -141,10 +141,11 @@ class CheckedAutocomplete:
 
     def optgroups(self, name, value, attr=None):
         target = self.field.target_field
-        return super().optgroups(name, [v for v in value if _converts(target, v)], attr)
+        return super().optgroups(name, [v for v in value if converts(target, v)], attr)
 
 
-def _converts(field, value):
+def converts(field, value):
+    """Whether `value`, as posted, is a valid value of `field` (an id « abc » is not)."""
     try:
         field.to_python(value)
     except ValidationError:

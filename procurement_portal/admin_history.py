@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
@@ -15,6 +15,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from practices.numbers import format_french_decimal
+
+from .admin import converts
 
 NOTHING = "—"
 ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
@@ -67,12 +69,12 @@ class FrenchHistoryAdmin(SimpleHistoryAdmin):
     # simple-history looks ids up as typed: « abc » would be a ValueError, a 500.
 
     def history_view(self, request, object_id, extra_context=None):
-        self._checked_id(self.model, unquote(object_id))
+        _checked_id(self.model, unquote(object_id))
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._checked_id(self.model, unquote(object_id))
-        self._checked_id(self.model.history.model, version_id)
+        _checked_id(self.model, unquote(object_id))
+        _checked_id(self.model.history.model, version_id)
         # simple-history only hides the « revert » button from who may not change the
         # object, and saves what they post all the same.
         if request.method == "POST" and self.revert_disabled(
@@ -80,13 +82,6 @@ class FrenchHistoryAdmin(SimpleHistoryAdmin):
         ):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
-
-    @staticmethod
-    def _checked_id(model, value):
-        try:
-            model._meta.pk.to_python(value)
-        except ValidationError:
-            raise Http404 from None
 
     def get_historical_record_context_helper(self, request, historical_record):
         return FrenchHistoryContextHelper(self.model, historical_record)
@@ -101,3 +96,8 @@ class FrenchHistoryAdmin(SimpleHistoryAdmin):
                 record.french_action = ACTIONS.get(record.history_type, record.history_type)
                 record.french_values = [readable(f, getattr(record, f.name)) for f in fields]
         return super().render_history_view(request, template, context, **kwargs)
+
+
+def _checked_id(model, value):
+    if not converts(model._meta.pk, value):
+        raise Http404

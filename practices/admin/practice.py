@@ -56,7 +56,8 @@ class PracticeAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["edited_version"].initial = revisions.edit_version(self.instance)
+        if not self.is_bound:  # a posted form carries its own, checked in clean()
+            self.fields["edited_version"].initial = revisions.edit_version(self.instance)
 
     def check_edited_version(self):
         """Refuse a save from a form opened before someone else's change; the form then
