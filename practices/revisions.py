@@ -89,6 +89,17 @@ class PracticeRevision(models.Model):
         "statut", max_length=10, choices=Status.choices, default=Status.REVIEW, db_index=True
     )
     data = models.JSONField("contenu proposé", encoder=DjangoJSONEncoder)
+    # What `data` was written over: approving applies only what differs from it, so
+    # that a Responsable's direct edit of the published practice made meanwhile stays.
+    base = models.JSONField(
+        "version publiée de départ",
+        encoder=DjangoJSONEncoder,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="La version publiée sur laquelle la révision a été écrite : à "
+        "l'approbation, seuls les champs que la révision change sont repris.",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -225,14 +236,50 @@ def snapshot_with(practice, **overrides):
     return data
 
 
-def form_initial(revision):
-    """Initial values for the admin form (fields and relations) from a revision; a field
-    the revision does not carry (written before it was added to FIELDS) shows as stored."""
-    return {name: revision.data[name] for name in FIELDS if name in revision.data}
+def _differ(a, b):
+    return a != b and not (a in (None, "") and b in (None, ""))
 
 
-def inline_initial(revision, related_name):
-    return list(revision.data.get(related_name, []))
+def proposed_changes(revision):
+    """The fields and inline lists the revision changes: those that differ from the
+    published version it was written over. A revision kept before its base was (base
+    None) changes every field it carries, as approving it always did."""
+    names = [name for name in [*FIELDS, *INLINES] if name in revision.data]
+    base = revision.base
+    if base is None:
+        return names
+    return [name for name in names if name not in base or _differ(revision.data[name], base[name])]
+
+
+def later_edits(revision, current):
+    """The fields the revision changes that were also edited directly since it was
+    written (`current`: snapshot() of the practice): approving would replace those edits."""
+    if revision.base is None:
+        return []
+    return [
+        name
+        for name in proposed_changes(revision)
+        if name in revision.base
+        and _differ(current.get(name), revision.base[name])
+        and _differ(current.get(name), revision.data[name])
+    ]
+
+
+def merged(revision, current=None):
+    """The practice's content as approving the revision would leave it: the published
+    version (`current`, read when not given) with the revision's changes. What its
+    author goes on from, its preview and its approval all read."""
+    current = snapshot(revision.practice) if current is None else current
+    return {**current, **{name: revision.data[name] for name in proposed_changes(revision)}}
+
+
+def form_initial(content):
+    """Initial values for the admin form (fields and relations) from merged()."""
+    return {name: content[name] for name in FIELDS if name in content}
+
+
+def inline_initial(content, related_name):
+    return list(content.get(related_name, []))
 
 
 # Services ------------------------------------------------------------------------
@@ -269,7 +316,8 @@ def submit(practice, data, user):
     published content (an open revision is then withdrawn)."""
     revision = PracticeRevision.objects.select_for_update().open().filter(practice=practice)
     revision = revision.first()
-    if data == snapshot(practice):
+    stored = snapshot(practice)
+    if data == stored:
         if revision is not None:
             revision._change_reason = "Révision retirée : identique à la version publiée"
             revision.delete()
@@ -277,6 +325,9 @@ def submit(practice, data, user):
     if revision is None:
         revision = PracticeRevision(practice=practice)
     revision.data = data
+    # The author's form showed merged(): the published version as stored now (an older
+    # form is refused as stale), with their changes; it is what `data` changes.
+    revision.base = stored
     revision.author = user
     revision.status = PracticeRevision.Status.REVIEW
     revision._history_user = user
@@ -294,28 +345,49 @@ class NotPublished(Exception):
     """approve() refuses a revision of a practice that is no longer « publiée »."""
 
 
+class LaterEdits(Exception):
+    """approve() refuses to replace direct edits made since the revision was written,
+    unless told to (`replacing`); `fields` names them."""
+
+    def __init__(self, fields):
+        super().__init__(fields)
+        self.fields = fields
+
+
 @transaction.atomic
-def approve(revision, user):
-    """The revision becomes the published version; the practice's history records the
-    author's change and the approval."""
+def approve(revision, user, replacing=()):
+    """The revision's changes are published; the rest of the practice stays as it is
+    now. The practice's history records the author's change and the approval.
+
+    A field the revision changes that was also edited directly since is replaced only
+    when named in `replacing` (the reviewer saw both versions): LaterEdits otherwise."""
     _may_review(user)
     practice = Practice.objects.select_for_update().get(pk=revision.practice_id)
     if practice.status != Practice.Status.PUBLISHED:
         # Unpublished since the revision was written: it is edited directly now, and
         # the revision would undo those edits without publishing anything.
         raise NotPublished(practice)
+    unconfirmed = [
+        name for name in later_edits(revision, snapshot(practice)) if name not in replacing
+    ]
+    if unconfirmed:
+        raise LaterEdits(unconfirmed)
     data = revision.data
+    changes = set(proposed_changes(revision))
     for name in FIELDS:
-        if name in RELATIONS or name not in data:
-            continue  # Not in a revision written before the field was: left as published.
+        if name in RELATIONS or name not in changes:
+            continue  # Unchanged, or not in a revision written before the field was.
         attname = f"{name}_id" if name in FOREIGN_KEYS else name
         setattr(practice, attname, data.get(name))
     # Relations first, without a history row each: the saves below record them whole.
     practice.skip_history_when_saving = True
     for name in RELATIONS:
-        getattr(practice, name).set(data.get(name, []))
+        if name in changes:
+            getattr(practice, name).set(data.get(name, []))
     del practice.skip_history_when_saving
     for name, (model, columns) in INLINES.items():
+        if name not in changes:
+            continue
         model.objects.filter(practice=practice).delete()
         for row in data.get(name, []):
             item = model(practice=practice, **{c: row.get(c) for c in columns})

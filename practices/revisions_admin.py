@@ -31,8 +31,11 @@ class ReviewedChanges:
             and "_saveasnew" not in request.POST
             and revisions.goes_to_review(request.user, practice)
         )
-        # An Éditeur goes on from their pending revision, not from the published text.
+        # An Éditeur goes on from their pending revision, not from the published text:
+        # the published version as it is now, with the revision's changes.
         request.practice_revision = revision if request.goes_to_review else None
+        if request.practice_revision is not None:
+            request.revision_content = revisions.merged(revision)
         extra_context = {
             **(extra_context or {}),
             "open_revision": revision,
@@ -44,10 +47,9 @@ class ReviewedChanges:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        revision = getattr(request, "practice_revision", None)
-        if revision is None:
+        if getattr(request, "practice_revision", None) is None:
             return form
-        initial = revisions.form_initial(revision)
+        initial = revisions.form_initial(request.revision_content)
 
         class RevisionForm(form):
             def __init__(self, *args, **kwargs):
@@ -61,7 +63,7 @@ class ReviewedChanges:
         for inline in self.get_inline_instances(request, obj):
             name = inline.model._meta.get_field("practice").remote_field.related_name
             if revision is not None and name in revisions.INLINES:
-                rows = revisions.inline_initial(revision, name)
+                rows = revisions.inline_initial(request.revision_content, name)
                 yield inline.get_formset(request, obj, extra=len(rows)), inline
             else:
                 yield inline.get_formset(request, obj), inline
@@ -73,7 +75,7 @@ class ReviewedChanges:
         if revision is not None and name in revisions.INLINES:
             # The revision's rows, not the published ones, as new rows to submit again.
             kwargs["queryset"] = inline.model.objects.none()
-            kwargs["initial"] = revisions.inline_initial(revision, name)
+            kwargs["initial"] = revisions.inline_initial(request.revision_content, name)
         return kwargs
 
     # Saving -----------------------------------------------------------------------
@@ -177,7 +179,11 @@ class ReviewedChanges:
                 raise PermissionDenied
             if "_approve" in request.POST:
                 try:
-                    revisions.approve(revision, request.user)
+                    revisions.approve(revision, request.user, request.POST.getlist("replace"))
+                except revisions.LaterEdits as refused:
+                    labels = ", ".join(f"« {revisions_display.label(n)} »" for n in refused.fields)
+                    self.message_user(request, LATER_EDITS.format(labels), messages.ERROR)
+                    return redirect(request.path)
                 except IntegrityError:
                     # Another practice took the revision's address since it was written.
                     self.message_user(request, SLUG_TAKEN, messages.ERROR)
@@ -207,6 +213,7 @@ class ReviewedChanges:
                         messages.SUCCESS,
                     )
                     return redirect(reverse("admin:practices_practice_changelist"))
+        changes = revisions_display.diff(revision)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -214,7 +221,8 @@ class ReviewedChanges:
             "subtitle": None,
             "practice": practice,
             "revision": revision,
-            "changes": revisions_display.diff(revision),
+            "changes": changes,
+            "edited_since": [change for change in changes if change["edited_since"]],
             "can_review": can_review,
             "comment_error": comment_error,
             "comment": request.POST.get("comment", ""),
@@ -226,6 +234,11 @@ class ReviewedChanges:
 SLUG_TAKEN = (
     "La révision n'a pas été publiée : son identifiant d'adresse est désormais pris par une "
     "autre pratique. Renvoyez-la à son auteur pour qu'il en choisisse un autre."
+)
+LATER_EDITS = (
+    "La révision n'a pas été approuvée : {} a été modifié directement depuis son envoi. "
+    "Comparez les versions ci-dessous, puis cochez ce que la révision doit remplacer, "
+    "ou renvoyez-la à son auteur."
 )
 NOT_PUBLISHED = (
     "La révision n'a pas été approuvée : « {} » n'est plus publiée (statut « {} ») et a pu "

@@ -29,9 +29,14 @@ from .revisions import (
     LONG_TEXT,
     RELATIONS,
     PracticeRevision,
+    later_edits,
+    proposed_changes,
     snapshot,
 )
 
+# The order of the inline rows on the practice page: their models' ordering without its
+# leading "practice" (one practice here), which joined the practice table to sort.
+STORED_ORDER = {"key_figures": ("position", "pk"), "recognitions": ("-year", "title")}
 # What select_related the practice page needs on each foreign key a revision may change.
 FOREIGN_KEY_RELATED = {"department": ["region"], "source_fiche": ["kit"]}
 
@@ -54,26 +59,25 @@ class PracticeRelations:
         prefetch_related_objects() on one practice cost ~0.8 ms of Python per relation
         more (README)."""
         has_recognitions = getattr(practice, "has_recognitions", True)
-        # Their models' ordering without its leading "practice" (one practice here),
-        # which joined the practice table to sort by the practice's own ordering.
-        recognitions = practice.recognitions.order_by("-year", "title")
+        recognitions = practice.recognitions.order_by(*STORED_ORDER["recognitions"])
         return cls(
             levers=list(practice.levers.all()),
             sectors=list(practice.sectors.all()),
             partners=list(practice.partners.all()),
-            key_figures=list(practice.key_figures.order_by("position", "pk")),
+            key_figures=list(practice.key_figures.order_by(*STORED_ORDER["key_figures"])),
             recognitions=list(recognitions) if has_recognitions else [],
         )
 
 
 def preview(practice, revision):
-    """The revision's content for the staff preview of the practice's public page: its
-    fields are put on `practice` in memory (never saved), and its relations and inline
-    rows are returned as a PracticeRelations for the template."""
+    """The revision's content for the staff preview of the practice's public page: the
+    fields it changes are put on `practice` in memory (never saved), the rest stays as
+    published (like merged()); relations and inline rows are returned as a
+    PracticeRelations for the template."""
+    changes = set(proposed_changes(revision))
     data = revision.data
     for name in FIELDS:
-        # A revision written before a field was added to FIELDS leaves it as published.
-        if name in RELATIONS or name not in data:
+        if name in RELATIONS or name not in changes:
             continue
         if name in FOREIGN_KEYS:
             if getattr(practice, f"{name}_id") != data[name]:
@@ -82,7 +86,11 @@ def preview(practice, revision):
         else:
             setattr(practice, name, data[name])
     shown = {
-        name: list(model.objects.filter(pk__in=data.get(name, [])))
+        name: list(
+            model.objects.filter(pk__in=data[name])
+            if name in changes
+            else getattr(practice, name).all()
+        )
         for name, model in RELATIONS.items()
     }
     prefetch_related_objects(
@@ -90,9 +98,11 @@ def preview(practice, revision):
         Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("position")),
     )
     for name, (model, columns) in INLINES.items():
+        if name not in changes:
+            shown[name] = list(getattr(practice, name).order_by(*STORED_ORDER[name]))
+            continue
         shown[name] = [
-            model(practice=practice, **{c: row.get(c) for c in columns})
-            for row in data.get(name, [])
+            model(practice=practice, **{c: row.get(c) for c in columns}) for row in data[name]
         ]
     for figure in shown["key_figures"]:
         figure.value = Decimal(figure.value)
@@ -186,26 +196,32 @@ def _readable(name, value):
     return "—" if value in (None, "") else str(value)
 
 
+def label(name):
+    """A field's or inline list's name as the admin shows it, capitalised."""
+    if name in INLINES:
+        text = INLINE_LABELS[name]
+    else:
+        text = str(Practice._meta.get_field(name).verbose_name)
+    return text[:1].upper() + text[1:]
+
+
 def diff(revision):
-    """Each changed field: its label, the published value, the proposed one, and for
-    long texts the words changed."""
+    """Each field the revision changes: its label, the published value, the proposed
+    one, for long texts the words changed, and `edited_since` when it was also edited
+    directly since the revision was written (approving would replace that edit)."""
     current = snapshot(revision.practice)
+    edited_since = set(later_edits(revision, current))
     changes = []
-    for name in [*FIELDS, *INLINES]:
-        if name not in revision.data:
-            continue  # Written before the field was part of a revision: left as published.
+    for name in proposed_changes(revision):
         old, new = current.get(name), revision.data[name]
         if old == new or (old in (None, "") and new in (None, "")):
             continue
-        if name in INLINES:
-            label = INLINE_LABELS[name]
-        else:
-            label = str(Practice._meta.get_field(name).verbose_name)
         change = {
             "name": name,
-            "label": label[:1].upper() + label[1:],
+            "label": label(name),
             "old": _readable(name, old),
             "new": _readable(name, new),
+            "edited_since": name in edited_since,
         }
         if name in LONG_TEXT:
             change["words"] = _word_diff(old, new)
