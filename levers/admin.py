@@ -8,6 +8,7 @@ from django.db.models import Count
 from procurement_portal.admin import (
     EditorFormDefaults,
     HistoryRevertsRelations,
+    KeptWhilePracticesUseIt,
     in_default_order,
     public_link,
 )
@@ -43,7 +44,8 @@ class FicheResourceInline(LeverResourceInline):
 
 
 @admin.register(Lever)
-class LeverAdmin(EditorFormDefaults, FrenchHistoryAdmin):
+class LeverAdmin(KeptWhilePracticesUseIt, EditorFormDefaults, FrenchHistoryAdmin):
+    practice_field = "levers"
     markdown_fields = ["body", "when_to_use"]
     list_display = ["name", "family", "position", "practice_count", "view_on_site_link"]
     list_editable = ["position"]
@@ -93,7 +95,10 @@ class KitAdmin(EditorFormDefaults, admin.ModelAdmin):
 
 
 @admin.register(Fiche)
-class FicheAdmin(EditorFormDefaults, HistoryRevertsRelations, FrenchHistoryAdmin):
+class FicheAdmin(
+    KeptWhilePracticesUseIt, EditorFormDefaults, HistoryRevertsRelations, FrenchHistoryAdmin
+):
+    practice_field = "source_fiche"
     markdown_fields = ["body"]
     list_display = ["title", "kit", "number", "published_on", "has_pdf", "view_on_site_link"]
     list_filter = ["kit", "levers"]

@@ -10,7 +10,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from import_export.forms import SelectableFieldsExportForm
@@ -133,6 +133,36 @@ class EditorFormDefaults:
 
         RowNamedForm.__name__ = form_class.__name__
         return RowNamedForm
+
+
+class KeptWhilePracticesUseIt:
+    """ModelAdmin mixin for what practices rely on (a lever, a fiche cited as a source):
+    it cannot be deleted while a practice, in the bin included, uses it. Deleting a lever
+    left a practice without any, and a fiche's practices lost their source without the
+    page saying so. Django's delete page and list action then show the practices as
+    « protected » (locale/fr says they must be changed first) and delete nothing.
+
+    `practice_field`: the Practice field that points here ("levers", "source_fiche").
+    """
+
+    practice_field = None
+
+    def get_deleted_objects(self, objs, request):
+        from practices.models import Practice
+
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        using = (
+            Practice.objects.filter(**{f"{self.practice_field}__in": objs})
+            .distinct()
+            .only("title", "status", "deleted_at")
+        )
+        for practice in using:
+            state = "dans la corbeille" if practice.deleted_at else practice.get_status_display()
+            url = reverse("admin:practices_practice_change", args=[practice.pk])
+            protected.append(
+                format_html('Pratique <a href="{}">{}</a> ({})', url, practice.title, state)
+            )
+        return deleted, counts, perms_needed, protected
 
 
 class CheckedAutocomplete:
