@@ -112,3 +112,11 @@ def test_the_compiled_messages_say_what_the_po_file_says():
             )
             == "%(count)s %(name)s : modifications enregistrées."
         )
+
+
+def test_the_lists_search_field_is_named_in_french(publisher_client):
+    # Django's search box is labelled by an image whose text is English « Search ».
+    page = unescape(publisher_client.get("/admin/practices/practice/").content.decode())
+    assert 'alt="Search"' not in page
+    assert 'for="searchbar"><img src="/static/admin/img/search.svg" alt="Rechercher">' in page
+    assert "Cherche dans le titre, l'identifiant d'adresse, la collectivité" in page
