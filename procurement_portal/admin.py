@@ -68,6 +68,22 @@ class EditorFormDefaults:
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset)
 
+    def render_change_form(self, request, context, add=False, change=False, **kwargs):
+        # A form posted with files comes back only when it has errors: the browser will
+        # not fill its file inputs again, so the files chosen would be lost unnoticed.
+        names = [f"« {upload.name} »" for upload in request.FILES.values()]
+        if request.method == "POST" and names:
+            many = len(names) > 1
+            self.message_user(
+                request,
+                f"{', '.join(names)} {'n’ont' if many else 'n’a'} pas été "
+                f"enregistré{'s' if many else ''} : le formulaire contient des erreurs et un "
+                "navigateur ne garde pas un fichier choisi. Corrigez les erreurs, puis "
+                f"choisissez-{'les' if many else 'le'} à nouveau avant d'enregistrer.",
+                messages.WARNING,
+            )
+        return super().render_change_form(request, context, add=add, change=change, **kwargs)
+
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
         inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
         for inline_formset in inline_formsets:

@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -143,6 +144,27 @@ def test_a_renamed_file_is_refused_in_the_admin_with_a_french_message(client, pr
     response = post_inline(client, practice, "faux.pdf", HTML)
     assert response.status_code == 200
     assert "vrai document" in response.content.decode()
+    assert not practice.documents.exists()
+
+
+def test_a_form_sent_back_with_an_error_says_which_chosen_files_to_choose_again(client, practice):
+    # A browser never fills a file input again: the file chosen is gone from the form.
+    client.force_login(make_staff("Responsables éditoriaux"))
+    data = practice_admin_form_data(practice, title="")  # the title is required
+    data.update(
+        {
+            "documents-TOTAL_FORMS": "1",
+            "documents-0-title": "Clause type",
+            "documents-0-kind": "clause-type",
+            "documents-0-position": "0",
+            "documents-0-file": SimpleUploadedFile("clause-type.docx", DOCX),
+        }
+    )
+    response = client.post(f"/admin/practices/practice/{practice.pk}/change/", data)
+    assert response.status_code == 200
+    page = unescape(response.content.decode())
+    assert "« clause-type.docx » n’a pas été enregistré" in page
+    assert "choisissez-le à nouveau" in page
     assert not practice.documents.exists()
 
 
