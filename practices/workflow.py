@@ -87,6 +87,24 @@ def stored_state(practice):
     return row or (None, None)
 
 
+def publication_news(practice, old_status, old_date):
+    """What a save did to the practice's public page, in French, or None if nothing:
+    a date in the past puts it online at once, a future one schedules it."""
+    from procurement_portal.admin_history import french_datetime
+
+    if practice.status != Status.PUBLISHED or practice.deleted_at is not None:
+        return None
+    if old_status == Status.PUBLISHED and _same_second(old_date, practice.published_at):
+        return None
+    when = french_datetime(practice.published_at)
+    if practice.published_at > timezone.now():
+        return f"« {practice} » est programmée : elle apparaîtra sur le site le {when}."
+    return (
+        f"« {practice} » est en ligne dès maintenant, avec la date de publication du {when} "
+        "(une date passée publie aussitôt)."
+    )
+
+
 PUBLICATION_FIELDS = ("status", "published_at", "deleted_at")
 
 

@@ -1,6 +1,6 @@
 """Editorial workflow: transitions, bulk publish/unpublish, first and scheduled publication."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -127,3 +127,44 @@ def test_a_bad_transition_gets_a_french_error_in_the_form(client):
     assert "ne peut pas passer directement" in response.content.decode()
     practice.refresh_from_db()
     assert practice.status == Status.PUBLISHED
+
+
+def post_publication(client, practice, when):
+    local = timezone.localtime(when)
+    data = practice_admin_form_data(
+        practice,
+        status=Status.PUBLISHED,
+        published_at_0=local.strftime("%d/%m/%Y"),
+        published_at_1=local.strftime("%H:%M:%S"),
+    )
+    response = client.post(f"{CHANGELIST}{practice.pk}/change/", data, follow=True)
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_a_publication_dated_in_the_past_says_it_is_online_at_once(client):
+    practice = make_practice(
+        levers=[make_lever()], status=Status.REVIEW, published_at=None, title="Cas du 62"
+    )
+    client.force_login(make_staff(PUBLISHERS))
+    said = post_publication(client, practice, timezone.now() - timedelta(days=400))
+    assert Practice.objects.published().filter(pk=practice.pk).exists()
+    assert any("« Cas du 62 » est en ligne dès maintenant" in m for m in said), said
+
+
+def test_a_scheduled_publication_says_when_it_will_be_online(client):
+    practice = make_practice(
+        levers=[make_lever()], status=Status.REVIEW, published_at=None, title="Cas du 62"
+    )
+    client.force_login(make_staff(PUBLISHERS))
+    said = post_publication(client, practice, datetime(2099, 3, 5, 10, 30, tzinfo=UTC))
+    assert any(
+        "« Cas du 62 » est programmée : elle apparaîtra sur le site le 5 mars 2099 à 11:30" in m
+        for m in said
+    ), said
+
+
+def test_saving_a_practice_already_online_does_not_announce_it_again(client):
+    practice = make_practice(levers=[make_lever()], title="Cas du 62")
+    client.force_login(make_staff(PUBLISHERS))
+    said = post_publication(client, practice, practice.published_at)
+    assert not any("en ligne" in m or "programmée" in m for m in said), said

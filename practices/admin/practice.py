@@ -86,6 +86,7 @@ class PracticeAdminForm(forms.ModelForm):
             return cleaned
         self.check_edited_version()
         old_status, old_date = workflow.stored_state(self.instance)
+        self.stored_publication = (old_status, old_date)
         status = cleaned.get("status")
         if status:
             try:
@@ -270,6 +271,9 @@ class PracticeAdmin(
             return  # An Éditeur's change to a published practice waits for review.
         obj._history_user = request.user  # as SimpleHistoryAdmin.save_model does
         obj.save(search_text=False)
+        news = workflow.publication_news(obj, *getattr(form, "stored_publication", (None, None)))
+        if news:
+            self.message_user(request, news, messages.INFO)
 
     def response_change(self, request, obj):
         if not getattr(request, "revision_submitted", False):
