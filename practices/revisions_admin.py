@@ -25,7 +25,9 @@ class ReviewedChanges:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         practice = self.get_object(request, object_id)
-        revision = revisions.open_revision(practice)
+        # « Enregistrer comme nouveau brouillon » sent back with an error shows the new
+        # draft, which has no revision (nor an id to link its review to).
+        revision = None if "_saveasnew" in request.POST else revisions.open_revision(practice)
         request.goes_to_review = (
             practice is not None
             and "_saveasnew" not in request.POST

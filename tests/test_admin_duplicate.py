@@ -111,3 +111,23 @@ def test_staff_without_add_permission_cannot_copy(client, original):
     client.force_login(viewer)
     assert client.post(f"/admin/practices/practice/{original.pk}/copie/").status_code == 403
     assert Practice.objects.count() == 1
+
+
+@pytest.mark.parametrize("group", [EDITORS, "Responsables éditoriaux"])
+def test_save_as_new_with_an_error_on_a_practice_under_review_shows_the_form_again(
+    client, original, group
+):
+    # An Éditeur's change to the published practice waits for review.
+    client.force_login(make_staff(EDITORS))
+    url = f"/admin/practices/practice/{original.pk}/change/"
+    client.post(url, practice_admin_form_data(original, summary="Résumé revu."))
+    assert original.revisions.filter(status="review").exists()
+
+    client.force_login(make_staff(group))
+    data = practice_admin_form_data(original, title="", body="Mon long texte", _saveasnew="1")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Mon long texte" in page
+    assert "Ce champ est obligatoire" in page
+    assert Practice.objects.count() == 1
