@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import KeyFigure, Practice, unique_practice_slug
+from .models.practice import FIRST_YEAR, LAST_YEAR
 
 PUBLISH_PERMISSION = "practices.publish_practice"
 BIN_PERMISSION = "practices.delete_practice"
@@ -71,8 +72,18 @@ def _same_second(a, b):
 
 def check_publication_date(user, old_date, new_date):
     # Spreadsheets keep whole seconds: an exported date comes back without microseconds.
-    if not _same_second(old_date, new_date) and not can_publish(user):
+    if _same_second(old_date, new_date):
+        return
+    if not can_publish(user):
         raise ValidationError(NOT_ALLOWED_TO_DATE, code="publish_permission")
+    # « 05/12/0026 » for 2026 published at once, dated 26 AD (and year 1 could not be
+    # stored in UTC): a year out of the practices' range is a typing slip.
+    if new_date is not None and not FIRST_YEAR <= new_date.year <= LAST_YEAR:
+        raise ValidationError(
+            f"L'année de publication doit être entre {FIRST_YEAR} et {LAST_YEAR} : "
+            "vérifiez la date (l'année en quatre chiffres, ex. 2026).",
+            code="implausible_date",
+        )
 
 
 def stored_state(practice):

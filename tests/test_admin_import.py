@@ -187,6 +187,15 @@ def test_a_publisher_can_publish_through_an_import(levers):
     assert Practice.objects.published().get().slug == "alpha"
 
 
+def test_a_publication_date_with_a_mistyped_year_is_refused(levers):
+    dataset = tablib.Dataset(
+        [*row("alpha", statut="published"), "05/12/0026 10:00"], headers=[*HEADERS, "publiee_le"]
+    )
+    result = PracticeResource().import_data(dataset, user=make_staff(PUBLISHERS))
+    assert "entre 1990 et 2100" in str(result.invalid_rows[0].error_dict)
+    assert not Practice.objects.exists()
+
+
 def test_a_row_without_lever_is_refused(levers):
     dataset = tablib.Dataset(row("alpha", leviers=""), headers=HEADERS)
     result = PracticeResource().import_data(dataset, user=make_staff(EDITORS))

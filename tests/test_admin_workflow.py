@@ -168,3 +168,18 @@ def test_saving_a_practice_already_online_does_not_announce_it_again(client):
     client.force_login(make_staff(PUBLISHERS))
     said = post_publication(client, practice, practice.published_at)
     assert not any("en ligne" in m or "programmée" in m for m in said), said
+
+
+@pytest.mark.parametrize("day", ["05/12/0026", "01/01/0001", "01/01/2999"])
+def test_a_publication_date_with_a_mistyped_year_is_refused_in_the_form(client, day):
+    # « 0026 » for « 2026 » published at once, dated 26 AD; year 1 was a 500.
+    practice = make_practice(levers=[make_lever()], status=Status.REVIEW, published_at=None)
+    client.force_login(make_staff(PUBLISHERS))
+    data = practice_admin_form_data(
+        practice, status=Status.PUBLISHED, published_at_0=day, published_at_1="10:00"
+    )
+    response = client.post(f"{CHANGELIST}{practice.pk}/change/", data)
+    assert response.status_code == 200
+    assert "entre 1990 et 2100" in response.content.decode()
+    practice.refresh_from_db()
+    assert (practice.status, practice.published_at) == (Status.REVIEW, None)
