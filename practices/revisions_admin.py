@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from procurement_portal.admin import ReadOnlyAdmin
+from procurement_portal.admin import ReadOnlyAdmin, converts
 
 from . import revisions, revisions_display, workflow
 from .revisions import PracticeRevision
@@ -150,7 +150,8 @@ class ReviewedChanges:
         return kept
 
     def history_view(self, request, object_id, extra_context=None):
-        events = revisions_display.review_events(object_id) if str(object_id).isdigit() else []
+        readable_id = converts(self.model._meta.pk, object_id)  # else FrenchHistoryAdmin's 404
+        events = revisions_display.review_events(object_id) if readable_id else []
         extra_context = {**(extra_context or {}), "review_events": events}
         return super().history_view(request, object_id, extra_context)
 

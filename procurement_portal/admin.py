@@ -110,6 +110,7 @@ class EditorFormDefaults:
         return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", CheckedModelChoiceField)
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = CheckedAutocompleteSelect(
                 db_field, self.admin_site, using=kwargs.get("using")
@@ -117,6 +118,7 @@ class EditorFormDefaults:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", CheckedModelMultipleChoiceField)
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = CheckedAutocompleteSelectMultiple(
                 db_field, self.admin_site, using=kwargs.get("using")
@@ -191,12 +193,45 @@ class CheckedAutocomplete:
 
 
 def converts(field, value):
-    """Whether `value`, as posted, is a valid value of `field` (an id « abc » is not)."""
+    """Whether `value`, as posted, is a valid value of `field` (an id « abc » is not, nor
+    one past what the database stores: SQLite cannot even be asked about it)."""
     try:
-        field.to_python(value)
+        field.run_validators(field.to_python(value))
     except ValidationError:
         return False
     return True
+
+
+class CheckedModelChoiceField(forms.ModelChoiceField):
+    """Django's choice of a related row, an id past the database's range (« 9999…9 »)
+    refused as any unknown choice: Django asked SQLite about it, which overflowed."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """CheckedModelChoiceField for many-to-many relations (levers, sectors…)."""
+
+    @property
+    def _pk_field(self):
+        opts = self.queryset.model._meta
+        return opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_pk_value"],
+                code="invalid_pk_value",
+                params={"pk": next(v for v in value if not converts(self._pk_field, v))},
+            ) from None
 
 
 class CheckedAutocompleteSelect(CheckedAutocomplete, widgets.AutocompleteSelect):

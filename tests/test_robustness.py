@@ -321,12 +321,14 @@ def test_an_impossible_date_in_an_admin_list_filter_shows_the_whole_list(client,
 )
 def test_a_forged_selection_for_an_admin_action_is_refused_in_french(client, db, url, action):
     client.force_login(make_staff("Responsables éditoriaux"))
-    response = client.post(url, {"action": action, "_selected_action": ["1", "abc"]}, follow=True)
-    assert response.status_code == 200
-    assert "Sélection invalide" in response.content.decode()
+    for forged in ("abc", "99999999999999999999999"):
+        data = {"action": action, "_selected_action": ["1", forged]}
+        response = client.post(url, data, follow=True)
+        assert response.status_code == 200
+        assert "Sélection invalide" in response.content.decode()
 
 
-@pytest.mark.parametrize("value", ["abc", "12,5", "1e400"])
+@pytest.mark.parametrize("value", ["abc", "12,5", "1e400", "99999999999999999999999"])
 @pytest.mark.parametrize(
     ("url", "field"),
     [
@@ -385,3 +387,10 @@ def test_other_methods_get_a_405_never_a_server_error(site, url):
     assert site.options(url).status_code in {200, 405}
     for method in (site.put, site.patch, site.delete):
         assert method(url).status_code == 405, (url, method)
+
+
+@pytest.mark.parametrize("page", ["change", "history", "delete", "relecture", "copie"])
+def test_an_out_of_range_id_in_an_admin_address_is_a_404_or_a_redirect(client, db, page):
+    client.force_login(make_staff("Responsables éditoriaux"))
+    response = client.get(f"/admin/practices/practice/99999999999999999999999/{page}/")
+    assert response.status_code in {302, 404, 405}
