@@ -4,6 +4,7 @@ first-publication rule (Practice.publication_date) and the practice slugs.
 Their key figures and distinctions are in figures.py; what a practice is found by
 (search_text) in practices/search_text.py."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
@@ -365,6 +366,31 @@ class Practice(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        # Typed in the admin or a spreadsheet: /pratiques/flux/ is the feed, whatever
+        # practice claims it (generated slugs avoid these already).
+        if self.slug in RESERVED_PRACTICE_SLUGS:
+            raise ValidationError(
+                {
+                    "slug": f"L'adresse « {self.slug} » est réservée à une page du site : "
+                    "choisissez-en une autre."
+                }
+            )
+
+    def unique_error_message(self, model_class, unique_check):
+        # Django: « Un objet Pratique avec ce champ … existe déjà », while the practice
+        # holding it may be hidden in the bin.
+        if unique_check == ("slug",):
+            taken = Practice.objects.filter(slug=self.slug).exclude(pk=self.pk).first()
+            if taken is not None:
+                where = ", dans la corbeille" if taken.deleted_at else ""
+                return ValidationError(
+                    f"Cette adresse est déjà prise par la pratique « {taken.title} »{where} : "
+                    "choisissez-en une autre.",
+                    code="unique",
+                )
+        return super().unique_error_message(model_class, unique_check)
 
     def get_absolute_url(self):
         return reverse("practices:detail", args=[self.slug])
