@@ -167,8 +167,22 @@ class KeptWhilePracticesUseIt:
 
     def get_deleted_objects(self, objs, request):
         from practices.models import Practice
+        from practices.revisions import PracticeRevision
 
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # A pending revision proposing it would, once approved, point at a deleted row.
+        ids = {obj.pk for obj in objs}
+        for revision in PracticeRevision.objects.open().select_related("practice"):
+            proposed = revision.data.get(self.practice_field)
+            if ids & set(proposed if isinstance(proposed, list) else [proposed]):
+                url = reverse("admin:practices_practice_review", args=[revision.practice_id])
+                protected.append(
+                    format_html(
+                        'Révision en attente de la pratique <a href="{}">{}</a>',
+                        url,
+                        revision.practice.title,
+                    )
+                )
         using = (
             Practice.objects.filter(**{f"{self.practice_field}__in": objs})
             .distinct()

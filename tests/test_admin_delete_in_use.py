@@ -8,7 +8,13 @@ import pytest
 
 from levers.models import Fiche, Lever
 from practices.models import Practice
-from tests.factories import make_fiche, make_lever, make_practice, make_staff
+from tests.factories import (
+    make_fiche,
+    make_lever,
+    make_practice,
+    make_staff,
+    practice_admin_form_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +81,28 @@ def test_a_lever_and_a_fiche_no_practice_uses_are_deleted_as_before(publisher_cl
     publisher_client.post(f"/admin/levers/fiche/{fiche.pk}/delete/", {"post": "yes"})
     assert not Lever.objects.filter(pk=lever.pk).exists()
     assert not Fiche.objects.filter(pk=fiche.pk).exists()
+
+
+def test_a_lever_or_fiche_a_pending_revision_proposes_cannot_be_deleted(client):
+    # Approving the revision would then point the practice at a row that is gone.
+    practice, new_lever, fiche = make_practice(levers=[make_lever()]), make_lever(), make_fiche()
+    client.force_login(make_staff("Éditeurs"))
+    data = practice_admin_form_data(
+        practice, levers=[*practice.levers.values_list("pk", flat=True), new_lever.pk]
+    )
+    data["source_fiche"] = fiche.pk
+    client.post(f"/admin/practices/practice/{practice.pk}/change/", data)
+    assert practice.revisions.get().data["source_fiche"] == fiche.pk
+
+    client.force_login(make_staff(PUBLISHERS))
+    for url in (
+        f"/admin/levers/lever/{new_lever.pk}/delete/",
+        f"/admin/levers/fiche/{fiche.pk}/delete/",
+    ):
+        page = unescape(client.get(url).content.decode())
+        assert "Impossible de supprimer" in page
+        review = f"/admin/practices/practice/{practice.pk}/relecture/"
+        assert f'Révision en attente de la pratique <a href="{review}">' in page
+        client.post(url, {"post": "yes"})
+    assert Lever.objects.filter(pk=new_lever.pk).exists()
+    assert Fiche.objects.filter(pk=fiche.pk).exists()
