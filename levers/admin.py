@@ -8,7 +8,7 @@ from django.db.models import Count
 from procurement_portal.admin import (
     EditorFormDefaults,
     HistoryRevertsRelations,
-    KeptWhilePracticesUseIt,
+    UsedByPractices,
     in_default_order,
     public_link,
 )
@@ -44,7 +44,7 @@ class FicheResourceInline(LeverResourceInline):
 
 
 @admin.register(Lever)
-class LeverAdmin(KeptWhilePracticesUseIt, EditorFormDefaults, FrenchHistoryAdmin):
+class LeverAdmin(UsedByPractices, EditorFormDefaults, FrenchHistoryAdmin):
     practice_field = "levers"
     markdown_fields = ["body", "when_to_use"]
     list_display = ["name", "family", "position", "practice_count", "view_on_site_link"]
@@ -95,9 +95,7 @@ class KitAdmin(EditorFormDefaults, admin.ModelAdmin):
 
 
 @admin.register(Fiche)
-class FicheAdmin(
-    KeptWhilePracticesUseIt, EditorFormDefaults, HistoryRevertsRelations, FrenchHistoryAdmin
-):
+class FicheAdmin(UsedByPractices, EditorFormDefaults, HistoryRevertsRelations, FrenchHistoryAdmin):
     practice_field = "source_fiche"
     markdown_fields = ["body"]
     list_display = ["title", "kit", "number", "published_on", "has_pdf", "view_on_site_link"]

@@ -153,24 +153,36 @@ class EditorFormDefaults:
         return RowNamedForm
 
 
-class KeptWhilePracticesUseIt:
-    """ModelAdmin mixin for what practices rely on (a lever, a fiche cited as a source):
-    it cannot be deleted while a practice, in the bin included, uses it. Deleting a lever
-    left a practice without any, and a fiche's practices lost their source without the
-    page saying so. Django's delete page and list action then show the practices as
-    « protected » (locale/fr says they must be changed first) and delete nothing.
+class UsedByPractices:
+    """ModelAdmin mixin for what practices point to: levers, fiches (as their source),
+    sectors, partners. Deleting one never leaves a practice or a pending revision pointing
+    at nothing, nor silently short of what it needs.
 
+    - A pending revision that proposes it blocks the deletion: once approved, it would
+      point the practice at a deleted row.
+    - A lever or a fiche (`kept_while_linked`) cannot be deleted while a practice, in the
+      bin included, uses it: a practice needs a lever, and a fiche's practices lost their
+      source without the page saying so.
+    - A sector or a partner is unlinked from its practices (the page lists the links),
+      whose search texts and facet ids are then rebuilt without it.
+
+    What blocks is shown as Django's « protected » rows (locale/fr says to change them
+    first), on the delete page and the list's action alike; nothing is deleted then.
     `practice_field`: the Practice field that points here ("levers", "source_fiche").
     """
 
     practice_field = None
+    kept_while_linked = True
+
+    def linked_practices(self, objs):
+        from practices.models import Practice
+
+        return Practice.objects.filter(**{f"{self.practice_field}__in": objs}).distinct()
 
     def get_deleted_objects(self, objs, request):
-        from practices.models import Practice
         from practices.revisions import PracticeRevision
 
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        # A pending revision proposing it would, once approved, point at a deleted row.
         ids = {obj.pk for obj in objs}
         for revision in PracticeRevision.objects.open().select_related("practice"):
             proposed = revision.data.get(self.practice_field)
@@ -183,18 +195,28 @@ class KeptWhilePracticesUseIt:
                         revision.practice.title,
                     )
                 )
-        using = (
-            Practice.objects.filter(**{f"{self.practice_field}__in": objs})
-            .distinct()
-            .only("title", "status", "deleted_at")
-        )
-        for practice in using:
-            state = "dans la corbeille" if practice.deleted_at else practice.get_status_display()
-            url = reverse("admin:practices_practice_change", args=[practice.pk])
-            protected.append(
-                format_html('Pratique <a href="{}">{}</a> ({})', url, practice.title, state)
-            )
+        if self.kept_while_linked:
+            for practice in self.linked_practices(objs).only("title", "status", "deleted_at"):
+                state = (
+                    "dans la corbeille" if practice.deleted_at else practice.get_status_display()
+                )
+                url = reverse("admin:practices_practice_change", args=[practice.pk])
+                protected.append(
+                    format_html('Pratique <a href="{}">{}</a> ({})', url, practice.title, state)
+                )
         return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        practices = list(self.linked_practices([obj]))
+        super().delete_model(request, obj)
+        for practice in practices:
+            practice.refresh_search_text()
+
+    def delete_queryset(self, request, queryset):
+        practices = list(self.linked_practices(queryset))
+        super().delete_queryset(request, queryset)
+        for practice in practices:
+            practice.refresh_search_text()
 
 
 class CheckedAutocomplete:

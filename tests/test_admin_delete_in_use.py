@@ -7,11 +7,12 @@ from html import unescape
 import pytest
 
 from levers.models import Fiche, Lever
-from practices.models import Practice
+from practices.models import Partner, Practice
 from tests.factories import (
     make_fiche,
     make_lever,
     make_practice,
+    make_sector,
     make_staff,
     practice_admin_form_data,
 )
@@ -106,3 +107,26 @@ def test_a_lever_or_fiche_a_pending_revision_proposes_cannot_be_deleted(client):
         client.post(url, {"post": "yes"})
     assert Lever.objects.filter(pk=new_lever.pk).exists()
     assert Fiche.objects.filter(pk=fiche.pk).exists()
+
+
+@pytest.mark.parametrize("page", ["one", "action"])
+def test_deleting_a_sector_or_partner_unlinks_it_and_rebuilds_the_search_texts(
+    publisher_client, page
+):
+    sector = make_sector(name="Restauration collective")
+    partner = Partner.objects.create(name="Régie de quartier", slug="regie")
+    practice = make_practice(levers=[make_lever()], sectors=[sector], partners=[partner])
+    assert "restauration collective" in practice.search_text
+    assert practice.sector_ids == str(sector.pk)
+
+    for url, obj in (("/admin/practices/sector/", sector), ("/admin/practices/partner/", partner)):
+        if page == "one":
+            publisher_client.post(f"{url}{obj.pk}/delete/", {"post": "yes"})
+        else:
+            data = {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}
+            publisher_client.post(url, data)
+    practice.refresh_from_db()
+    assert (practice.sector_ids, list(practice.sectors.all())) == ("", [])
+    assert "restauration" not in practice.search_text
+    assert "regie" not in practice.search_text
+    assert Practice.objects.search("restauration collective").count() == 0

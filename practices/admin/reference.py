@@ -5,6 +5,7 @@ from django.db.models import Count
 
 from procurement_portal.admin import (
     EditorFormDefaults,
+    UsedByPractices,
     in_default_order,
     public_link,
 )
@@ -51,7 +52,9 @@ class DepartmentAdmin(EditorFormDefaults, admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(EditorFormDefaults, admin.ModelAdmin):
+class SectorAdmin(UsedByPractices, EditorFormDefaults, admin.ModelAdmin):
+    practice_field = "sectors"
+    kept_while_linked = False
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     list_filter = []
@@ -60,7 +63,9 @@ class SectorAdmin(EditorFormDefaults, admin.ModelAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(EditorFormDefaults, admin.ModelAdmin):
+class PartnerAdmin(UsedByPractices, EditorFormDefaults, admin.ModelAdmin):
+    practice_field = "partners"
+    kept_while_linked = False
     list_display = ["name", "kind", "url"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "description"]
