@@ -193,6 +193,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "procurement_portal.security.AdminNulGuardMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Needs the user: an admin form posted once the session ended shows what was typed.
+    "procurement_portal.admin_session.KeepTextOnEndedSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
