@@ -189,6 +189,27 @@ def test_the_lockout_page_has_no_axe_violation(
         assert axe_violations(page) == []
 
 
+def test_the_session_ended_page_gives_the_text_back_without_axe_violation(
+    browser, live_server, db, http_cookies, axe_violations
+):
+    practice = Practice.objects.create(
+        title="Cantines bio", slug="cantines-bio", summary="Un résumé.", authority_name="CD",
+        department_id="35", start_year=2020,
+    )  # fmt: skip
+    make_staff(EDITORS, username="editrice", password=PASSWORD)
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    log_in(page, live_server.url, "editrice")
+    page.goto(f"{live_server.url}/admin/practices/practice/{practice.pk}/change/")
+    page.locator("#id_body").fill("Une heure de travail")
+    context.clear_cookies(name="sessionid")  # the session ends (expired, logged out)
+    page.locator("input[name=_continue]").first.click()
+    expect(page.get_by_label("Description détaillée")).to_have_value("Une heure de travail")
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert axe_violations(page) == []
+
+
 # The keyboard journey --------------------------------------------------------
 
 FOCUS_IS_VISIBLE = """() => {
