@@ -46,6 +46,7 @@ class FicheResourceInline(LeverResourceInline):
 @admin.register(Lever)
 class LeverAdmin(UsedByPractices, EditorFormDefaults, FrenchHistoryAdmin):
     practice_field = "levers"
+    indexed_inlines = ("legal_bases",)
     markdown_fields = ["body", "when_to_use"]
     list_display = ["name", "family", "position", "practice_count", "view_on_site_link"]
     list_editable = ["position"]
@@ -97,6 +98,7 @@ class KitAdmin(EditorFormDefaults, admin.ModelAdmin):
 @admin.register(Fiche)
 class FicheAdmin(UsedByPractices, EditorFormDefaults, HistoryRevertsRelations, FrenchHistoryAdmin):
     practice_field = "source_fiche"
+    indexed_fields = ()  # a practice is not found by its fiche's words
     markdown_fields = ["body"]
     list_display = ["title", "kit", "number", "published_on", "has_pdf", "view_on_site_link"]
     list_filter = ["kit", "levers"]

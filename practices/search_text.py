@@ -9,6 +9,8 @@ after theirs). PostgreSQL's generated search_vector reads them (weights C and D,
 practices.search); on SQLite the same calls write the full-text table.
 """
 
+from django.db import router
+
 from . import search_index
 
 
@@ -37,3 +39,41 @@ def refresh_search_text(practice):
         sector_ids=practice.sector_ids,
     )
     index_saved(practice)
+
+
+def refresh_search_texts(practices, batch=500):
+    """refresh_search_text() for many practices at once (a lever, sector or partner
+    renamed or deleted): relations read per batch of `batch` practices, rows written with
+    bulk_update, SQLite's full-text rows in step. One by one, a lever used by thousands of
+    practices took minutes. The vocabulary is left to rebuild_search_index."""
+    model = practices.model
+    queryset = (
+        practices.order_by("pk")
+        .select_related("department__region")
+        .prefetch_related("levers__legal_bases", "sectors", "partners", "key_figures")
+    )
+    using = router.db_for_write(model)
+    chunk = []
+    for practice in queryset.iterator(chunk_size=batch):
+        practice.search_places, practice.search_text = search_index.practice_texts(
+            practice,
+            related={
+                "levers": practice.levers.all(),
+                "sectors": practice.sectors.all(),
+                "partners": practice.partners.all(),
+                "figures": practice.key_figures.all(),
+            },
+        )
+        chunk.append(practice)
+        if len(chunk) == batch:
+            _write(model, chunk, using)
+            chunk = []
+    if chunk:
+        _write(model, chunk, using)
+
+
+def _write(model, practices, using):
+    fields = ["search_places", "search_text", "lever_ids", "sector_ids"]
+    model.objects.bulk_update(practices, fields)
+    if search_index.uses_fts(using):
+        search_index.write_fts_rows([search_index.fts_row(p) for p in practices], using)

@@ -173,11 +173,29 @@ class UsedByPractices:
 
     practice_field = None
     kept_while_linked = True
+    # What the practices' search texts hold of it (practices.search_index): changing it
+    # or its inline rows (a lever's legal bases) rebuilds them.
+    indexed_fields = ("name",)
+    indexed_inlines = ()
 
     def linked_practices(self, objs):
         from practices.models import Practice
 
         return Practice.objects.filter(**{f"{self.practice_field}__in": objs}).distinct()
+
+    def refresh_practices(self, practice_ids):
+        from practices.models import Practice
+        from practices.search_text import refresh_search_texts
+
+        refresh_search_texts(Practice.objects.filter(pk__in=practice_ids))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        indexed = set(form.changed_data) & set(self.indexed_fields) or any(
+            formset.has_changed() for formset in formsets if formset.prefix in self.indexed_inlines
+        )
+        if change and indexed:
+            self.refresh_practices(self.linked_practices([form.instance]).values("pk"))
 
     def get_deleted_objects(self, objs, request):
         from practices.revisions import PracticeRevision
@@ -207,16 +225,14 @@ class UsedByPractices:
         return deleted, counts, perms_needed, protected
 
     def delete_model(self, request, obj):
-        practices = list(self.linked_practices([obj]))
+        practice_ids = list(self.linked_practices([obj]).values_list("pk", flat=True))
         super().delete_model(request, obj)
-        for practice in practices:
-            practice.refresh_search_text()
+        self.refresh_practices(practice_ids)
 
     def delete_queryset(self, request, queryset):
-        practices = list(self.linked_practices(queryset))
+        practice_ids = list(self.linked_practices(queryset).values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
-        for practice in practices:
-            practice.refresh_search_text()
+        self.refresh_practices(practice_ids)
 
 
 class CheckedAutocomplete:
