@@ -5,6 +5,7 @@ from pathlib import PurePosixPath
 from django.contrib import admin
 from django.db.models import Count
 
+from practices.search_text import refresh_search_texts
 from procurement_portal.admin import (
     EditorFormDefaults,
     HistoryRevertsRelations,
@@ -77,6 +78,26 @@ class LegalBasisAdmin(EditorFormDefaults, FrenchHistoryAdmin):
     search_fields = ["code", "title", "description", "lever__name"]
     autocomplete_fields = ["lever"]
     list_select_related = ["lever"]
+
+    # A lever's practices are found by its legal bases' codes (practices.search_index).
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.refresh_practices([obj.lever_id, form.initial.get("lever")])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.refresh_practices([obj.lever_id])
+
+    def delete_queryset(self, request, queryset):
+        lever_ids = list(queryset.values_list("lever_id", flat=True))
+        super().delete_queryset(request, queryset)
+        self.refresh_practices(lever_ids)
+
+    def refresh_practices(self, lever_ids):
+        from practices.models import Practice
+
+        refresh_search_texts(Practice.objects.filter(levers__in=lever_ids).distinct())
 
 
 @admin.register(Kit)

@@ -98,3 +98,25 @@ def test_renaming_a_lever_used_by_many_practices_costs_a_fixed_number_of_queries
     with django_assert_max_num_queries(30):
         publisher_client.post(url, lever_form(lever, name="Heures d'insertion"))
     assert len(found("heures d'insertion")) == 40
+
+
+def test_a_legal_basis_changed_in_its_own_list_finds_its_lever_practices(publisher_client):
+    lever = make_lever(name="Marchés réservés")
+    practice = make_practice(levers=[lever])
+    basis = LegalBasis.objects.create(lever=lever, code="L. 2113-12", title="Marchés réservés")
+    data = {
+        "lever": lever.pk,
+        "code": "L. 2113-13",
+        "source": basis.source,
+        "title": basis.title,
+        "description": "",
+        "url": "",
+        "valid_from": "",
+        "valid_until": "",
+        "position": "0",
+    }
+    response = publisher_client.post(f"/admin/levers/legalbasis/{basis.pk}/change/", data)
+    assert response.status_code == 302
+    assert found("L. 2113-13") == {practice.pk}
+    publisher_client.post(f"/admin/levers/legalbasis/{basis.pk}/delete/", {"post": "yes"})
+    assert found("L. 2113-13") == set()
