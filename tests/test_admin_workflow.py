@@ -183,3 +183,21 @@ def test_a_publication_date_with_a_mistyped_year_is_refused_in_the_form(client, 
     assert "entre 1990 et 2100" in response.content.decode()
     practice.refresh_from_db()
     assert (practice.status, practice.published_at) == (Status.REVIEW, None)
+
+
+def test_the_publish_action_says_which_practices_are_only_scheduled(client):
+    later = datetime(2099, 3, 5, 10, 30, tzinfo=UTC)
+    scheduled = make_practice(
+        levers=[make_lever()], status=Status.REVIEW, published_at=later, title="Cas du 62"
+    )
+    now = make_practice(levers=[make_lever()], status=Status.DRAFT, published_at=None)
+    client.force_login(make_staff(PUBLISHERS))
+    response = client.post(
+        CHANGELIST,
+        {"action": "publish_selected", "_selected_action": [scheduled.pk, now.pk]},
+        follow=True,
+    )
+    said = [str(message) for message in response.context["messages"]]
+    assert "2 pratique(s) publiée(s)." in said
+    assert any("« Cas du 62 » (le 5 mars 2099 à 11:30)" in m for m in said), said
+    assert not Practice.objects.published().filter(pk=scheduled.pk).exists()

@@ -10,7 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+
+from procurement_portal.admin_history import french_datetime
 
 from .. import workflow
 
@@ -99,6 +102,19 @@ class PracticeActions:
         selected = queryset.count()
         count = workflow.publish(queryset, request.user)
         self.message_user(request, f"{count} pratique(s) publiée(s).", messages.SUCCESS)
+        # A date set in advance is kept: such a practice is only scheduled.
+        later = queryset.filter(
+            status=workflow.Status.PUBLISHED, published_at__gt=timezone.now(), deleted_at=None
+        )
+        if later:
+            names = ", ".join(
+                f"« {p} » (le {french_datetime(p.published_at)})" for p in later.order_by("title")
+            )
+            self.message_user(
+                request,
+                f"Programmée(s), pas encore visible(s) sur le site : {names}.",
+                messages.WARNING,
+            )
         if count < selected:
             self.message_user(
                 request,
