@@ -189,13 +189,25 @@ class UsedByPractices:
 
         refresh_search_texts(Practice.objects.filter(pk__in=practice_ids))
 
+    # The change form and the history « revert » (which skips save_related) both end in
+    # response_change: the practices are rebuilt there, once.
+
+    def save_model(self, request, obj, form, change):
+        if change and self.indexed_fields:
+            stored = type(obj).objects.filter(pk=obj.pk).values(*self.indexed_fields).first()
+            typed = {name: getattr(obj, name) for name in self.indexed_fields}
+            request.practices_to_refresh = stored != typed
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        indexed = set(form.changed_data) & set(self.indexed_fields) or any(
-            formset.has_changed() for formset in formsets if formset.prefix in self.indexed_inlines
-        )
-        if change and indexed:
-            self.refresh_practices(self.linked_practices([form.instance]).values("pk"))
+        if any(f.has_changed() for f in formsets if f.prefix in self.indexed_inlines):
+            request.practices_to_refresh = True
+
+    def response_change(self, request, obj):
+        if getattr(request, "practices_to_refresh", False):
+            self.refresh_practices(self.linked_practices([obj]).values("pk"))
+        return super().response_change(request, obj)
 
     def get_deleted_objects(self, objs, request):
         from practices.revisions import PracticeRevision

@@ -120,3 +120,18 @@ def test_a_legal_basis_changed_in_its_own_list_finds_its_lever_practices(publish
     assert found("L. 2113-13") == {practice.pk}
     publisher_client.post(f"/admin/levers/legalbasis/{basis.pk}/delete/", {"post": "yes"})
     assert found("L. 2113-13") == set()
+
+
+def test_reverting_a_lever_to_its_old_name_finds_its_practices_by_that_name(publisher_client):
+    lever = make_lever(name="Clauses sociales")
+    practice = make_practice(levers=[lever])
+    url = f"/admin/levers/lever/{lever.pk}/change/"
+    publisher_client.post(url, lever_form(lever, name="Heures d'insertion"))
+    old = lever.history.order_by("history_id").first()
+    lever.refresh_from_db()
+    revert = f"/admin/levers/lever/{lever.pk}/history/{old.history_id}/"
+    response = publisher_client.post(revert, lever_form(lever, name="Clauses sociales"))
+    assert response.status_code == 302
+    lever.refresh_from_db()
+    assert lever.name == "Clauses sociales"
+    assert found("clauses sociales") == {practice.pk}
