@@ -9,11 +9,11 @@ from practices.search_text import refresh_search_texts
 from procurement_portal.admin import (
     EditorFormDefaults,
     HistoryRevertsRelations,
-    UsedByPractices,
     in_default_order,
     public_link,
 )
 from procurement_portal.admin_history import FrenchHistoryAdmin
+from procurement_portal.admin_practice_links import UsedByPractices
 
 from .models import Fiche, Kit, LegalBasis, Lever, Resource
 

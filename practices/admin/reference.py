@@ -5,10 +5,10 @@ from django.db.models import Count
 
 from procurement_portal.admin import (
     EditorFormDefaults,
-    UsedByPractices,
     in_default_order,
     public_link,
 )
+from procurement_portal.admin_practice_links import UsedByPractices
 
 from ..models import (
     Department,
