@@ -119,4 +119,3 @@ def test_the_lists_search_field_is_named_in_french(publisher_client):
     page = unescape(publisher_client.get("/admin/practices/practice/").content.decode())
     assert 'alt="Search"' not in page
     assert 'for="searchbar"><img src="/static/admin/img/search.svg" alt="Rechercher">' in page
-    assert "Cherche dans le titre, l'identifiant d'adresse, la collectivité" in page

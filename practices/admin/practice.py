@@ -148,10 +148,6 @@ class PracticeAdmin(
         "sectors",
     ]
     search_fields = ["title", "slug", "authority_name", "summary", "department__name"]
-    search_help_text = (
-        "Cherche dans le titre, l'identifiant d'adresse, la collectivité, le résumé et le "
-        "nom du département."
-    )
     autocomplete_fields = ["department", "levers", "sectors", "partners", "source_fiche"]
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = ["department"]
