@@ -278,6 +278,24 @@ def page_cache(settings, db):
 
 
 @pytest.fixture
+def practice(content):
+    """A published practice of the reference content, as the page cache's tests read it."""
+    from levers.models import Lever
+    from tests.factories import make_practice
+
+    return make_practice(levers=[Lever.objects.get(slug="marches-reserves")], title="Titre initial")
+
+
+def retitle_behind_the_cache(practice, title):
+    """Change a title without telling the cache, to see whether a page came from it."""
+    from practices.models import Practice
+
+    table = Practice._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET title = %s WHERE id = %s", [title, practice.pk])  # noqa: S608
+
+
+@pytest.fixture
 def content(db):
     """The reference content of fixtures/, as `make run` loads it."""
     from django.core.management import call_command
