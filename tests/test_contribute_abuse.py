@@ -14,8 +14,6 @@ from .conftest import PROPOSE_URL as URL
 from .conftest import ROOT, page_text, post
 from .factories import proposal_data
 
-# Abuse -------------------------------------------------------------------------------
-
 
 def test_form_requires_a_csrf_token(lever):
     response = Client(enforce_csrf_checks=True).post(URL, proposal_data(lever))

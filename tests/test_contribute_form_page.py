@@ -4,8 +4,6 @@ from .conftest import PROPOSE_URL as URL
 from .conftest import page_text, post
 from .factories import proposal_data
 
-# The page -----------------------------------------------------------------------------------
-
 
 def test_form_page_has_the_gdpr_notice(client, lever, settings):
     settings.PORTAL_CONTRIBUTION_RETENTION_MONTHS = 18

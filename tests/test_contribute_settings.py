@@ -2,9 +2,6 @@
 
 import pytest
 
-# Settings ------------------------------------------------------------------------------------
-
-
 SETTINGS_LINE = (
     "import procurement_portal.settings as s;"
     "print(s.EMAIL_BACKEND, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL,"

@@ -8,9 +8,6 @@ from tests.conftest import retitle_behind_the_cache, stored_bytes
 pytestmark = pytest.mark.usefixtures("page_cache")
 
 
-# Memory: unknown parameters, large pages, a cache bounded in bytes ----------------------
-
-
 def test_unknown_parameters_neither_make_new_entries_nor_reach_the_page(client, practice):
 
     first = client.get("/pratiques/?levier=marches-reserves")

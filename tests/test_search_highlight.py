@@ -12,8 +12,6 @@ from hypothesis import strategies as st
 
 from practices.search import highlight
 
-# Highlighting ------------------------------------------------------------------
-
 
 def test_highlight_marks_words_whatever_their_accents_and_case():
     assert highlight("Le commerce équitable", "EQUITABLE") == "Le commerce <mark>équitable</mark>"
