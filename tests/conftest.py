@@ -296,6 +296,24 @@ def retitle_behind_the_cache(practice, title):
 
 
 @pytest.fixture
+def publisher_client(client, db):
+    """The test client logged in as a « Responsable éditorial »."""
+    from tests.factories import make_staff
+
+    client.force_login(make_staff("Responsables éditoriaux"))
+    return client
+
+
+@pytest.fixture
+def editor_client(client, db):
+    """The test client logged in as an « Éditeur »."""
+    from tests.factories import make_staff
+
+    client.force_login(make_staff("Éditeurs"))
+    return client
+
+
+@pytest.fixture
 def content(db):
     """The reference content of fixtures/, as `make run` loads it."""
     from django.core.management import call_command

@@ -22,12 +22,6 @@ pytestmark = pytest.mark.django_db
 PUBLISHERS = "Responsables éditoriaux"
 
 
-@pytest.fixture
-def publisher_client(client):
-    client.force_login(make_staff(PUBLISHERS))
-    return client
-
-
 def test_a_lever_practices_use_cannot_be_deleted_and_the_page_names_them(publisher_client):
     lever = make_lever(name="Clauses sociales")
     only = make_practice(levers=[lever], title="Marché réservé à Lille")

@@ -9,15 +9,9 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from tests.factories import make_fiche, make_lever, make_practice, make_sector, make_staff
+from tests.factories import make_fiche, make_lever, make_practice, make_sector
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def publisher_client(client):
-    client.force_login(make_staff("Responsables éditoriaux"))
-    return client
 
 
 def test_inline_add_links_name_the_model(publisher_client):

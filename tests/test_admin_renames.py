@@ -6,15 +6,9 @@ import pytest
 
 from levers.models import LegalBasis, Lever
 from practices.models import Partner, Practice
-from tests.factories import make_lever, make_practice, make_sector, make_staff
+from tests.factories import make_lever, make_practice, make_sector
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def publisher_client(client):
-    client.force_login(make_staff("Responsables éditoriaux"))
-    return client
 
 
 def lever_form(lever, **changes):

@@ -15,12 +15,6 @@ pytestmark = pytest.mark.django_db
 ADD_URL = "/admin/practices/practice/add/"
 
 
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_staff("Éditeurs"))
-    return client
-
-
 @pytest.mark.parametrize("slug", ["flux", "comparer"])
 def test_the_address_of_a_fixed_page_is_refused_in_the_form(editor_client, slug):
     # /pratiques/flux/ is the feed: a practice there could never be reached.
