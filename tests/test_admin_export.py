@@ -237,3 +237,15 @@ def test_the_export_page_lists_fields_by_their_french_names(client):
     assert "Chiffres clés (chiffres_cles)" in page
     assert "Authority Type" not in page and "Select all" not in page
     assert '<label for="select-all-toggle">Tout sélectionner</label>' in page
+
+
+@pytest.mark.parametrize("query", ["format=csv", "levers__id__exact=abc"])
+def test_an_export_address_with_a_filter_the_list_does_not_know_goes_back_to_the_list(
+    editor_client, query
+):
+    # The export reads the list's filters from its address: an unknown one was a 500.
+    make_practice(levers=[make_lever()])
+    url = f"/admin/practices/practice/export/?{query}"
+    for response in (editor_client.get(url), editor_client.post(url, {"format": "0"})):
+        assert response.status_code == 302
+        assert response["Location"] == "/admin/practices/practice/?e=1"
