@@ -200,7 +200,7 @@ class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
             raise ValidationError(
                 self.error_messages["invalid_pk_value"],
                 code="invalid_pk_value",
-                params={"pk": next(v for v in value if not converts(self._pk_field, v))},
+                params={"pk": next((v for v in value if not converts(self._pk_field, v)), "")},
             ) from None
 
 
