@@ -70,6 +70,26 @@ def test_compare_two_practices_from_the_list_without_javascript(browser, site):
         context.close()
 
 
+def test_compare_on_a_phone_keeps_the_row_names_in_view_while_scrolling(browser, site):
+    # At 360 px the table scrolls sideways inside its region; scrolled to the second
+    # practice, the rows had lost their names (« Territoire », « Chiffres clés »…), and the
+    # names' column took half the screen.
+    context = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto(site + PAGES["comparaison"])
+        region = page.get_by_role("region", name="2 pratiques côte à côte")
+        region.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+        box = region.bounding_box()
+        for name in ["Territoire", "Chiffres clés"]:
+            header = page.locator("table.compare tbody th", has_text=name).bounding_box()
+            assert box["x"] <= header["x"] < box["x"] + 2, name
+            assert header["width"] < 130, name  # 176 px before, half the phone's width
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
+
+
 def test_a_visitor_writes_to_the_collectivite(page, site, smtp_server):
     page.goto(site + PAGES["pratique"])
     page.get_by_role("link", name="Contacter la collectivité").first.click()
