@@ -2,6 +2,7 @@
 
 import csv
 import io
+from html import unescape
 
 import pytest
 
@@ -49,6 +50,15 @@ def test_lessons_are_sanitized_like_the_body(client, lever):
     html = client.get(practice.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in html
     assert "Attention" in html
+
+
+def test_evidence_levels_question_mark_never_starts_a_line(client, lever):
+    # At 360 px the summary wrapped before its « ? », left alone on the second line, on
+    # every practice page, the list and the comparison: French puts a no-break space there.
+    practice = make_practice(levers=[lever])
+    for url in [practice.get_absolute_url(), "/pratiques/"]:
+        page = unescape(client.get(url).content.decode())
+        assert "<summary>Que signifient les niveaux de preuve\u00a0?</summary>" in page, url
 
 
 def test_evidence_facet_filters_and_counts(client, lever):
