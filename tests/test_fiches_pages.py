@@ -36,6 +36,16 @@ def test_fiche_page_shows_practices_levers_and_the_original_pdf_name_and_size(cl
     assert "Télécharger le PDF" not in html
 
 
+def test_fiche_without_its_pdf_says_where_to_get_it(client, content):
+    # The page named « fiche12_kitdepartementaless.pdf (PDF, 550 Kio) » under « Document
+    # d'origine » with nothing to click: the visitor looked for the download in vain.
+    html = client.get(FICHE_12).content.decode()
+    document = html[html.index('id="document"') : html.index("</aside>")]
+    assert "Le PDF n'est pas déposé sur ce portail" in document
+    assert 'href="https://www.rtes.fr/"' in document
+    assert "Télécharger le PDF" not in document
+
+
 def test_fiche_with_an_uploaded_pdf_offers_a_download_link(client, db, settings):
     fiche = make_fiche(pdf_name="fiche.pdf")
     fiche.pdf.save("fiche.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
