@@ -403,3 +403,10 @@ def facet(response, name):
 
 def html(response):
     return response.content.decode()
+
+
+def as_read(text):
+    """`text` with the no-break spaces that public pages put before « : ; ? ! » and inside
+    « guillemets » (procurement_portal/typography.py) read as plain spaces: for tests of
+    wording, not of typography (tests/test_typography.py)."""
+    return text.replace("\u00a0", " ")

@@ -19,6 +19,7 @@ from django.urls import reverse
 from practices.models import Contribution, Practice, unique_practice_slug
 from procurement_portal.forms import CONTROL_CHARS_MESSAGE
 from procurement_portal.rate_limit import RateLimit
+from tests.conftest import as_read
 
 from .factories import make_lever, make_practice, make_sector
 
@@ -75,7 +76,7 @@ def proposal_data(lever, **overrides):
 
 
 def page_text(response):
-    return unescape(response.content.decode())
+    return as_read(unescape(response.content.decode()))
 
 
 def post(client, data, **extra):

@@ -2,6 +2,8 @@
 
 from django.core.files.base import ContentFile
 
+from tests.conftest import as_read
+
 from .factories import make_fiche, make_kit, make_lever, make_practice
 
 FICHE_12 = "/fiches/kit-departementaless-12-commande-publique-responsable/"
@@ -10,7 +12,7 @@ FICHE_12 = "/fiches/kit-departementaless-12-commande-publique-responsable/"
 def test_fiche_list_shows_kits_with_their_fiches(client, content):
     response = client.get("/fiches/")
     assert response.status_code == 200
-    html = response.content.decode()
+    html = as_read(response.content.decode())
     assert "Kit DépartementalESS" in html and "Kit MunicipalESS" in html
     assert f'href="{FICHE_12}"' in html
     assert "Fiche n°12 : Commande publique responsable" in html

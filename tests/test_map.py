@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from practices import landscape
 from practices.models import Department
+from tests.conftest import as_read
 
 from .factories import make_lever, make_practice, make_sector
 
@@ -20,7 +21,7 @@ GEO_SOURCE = Path("/work/shared/data/geo/departements-avec-outre-mer.geojson")
 
 def html(response):
     assert response.status_code == 200
-    return response.content.decode()
+    return as_read(response.content.decode())
 
 
 def shape_links(body):

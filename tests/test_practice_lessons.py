@@ -7,6 +7,7 @@ from html import unescape
 import pytest
 
 from practices.models import Practice
+from tests.conftest import as_read
 from tests.factories import make_lever, make_practice, make_staff, practice_admin_form_data
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def test_filled_lessons_are_sections_of_the_page(client, lever):
     practice = make_practice(
         levers=[lever], evidence_level=Practice.EvidenceLevel.EVALUATED, **LESSONS
     )
-    html = client.get(practice.get_absolute_url()).content.decode()
+    html = as_read(client.get(practice.get_absolute_url()).content.decode())
     assert '<h2 id="conditions-de-reussite">Conditions de réussite</h2>' in html
     assert "<strong>portage politique</strong>" in html
     assert '<h2 id="points-de-vigilance">Points de vigilance</h2>' in html

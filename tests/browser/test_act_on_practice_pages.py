@@ -59,8 +59,8 @@ def test_compare_two_practices_from_the_list_without_javascript(browser, site):
     try:
         page = context.new_page()
         page.goto(site + "/pratiques/")
-        page.get_by_label(re.compile("Comparer « Achat socialement")).check()
-        page.get_by_label(re.compile("Comparer « Le SPASER")).check()
+        page.get_by_label(re.compile(r"Comparer «\s+Achat socialement")).check()
+        page.get_by_label(re.compile(r"Comparer «\s+Le SPASER")).check()
         page.get_by_role("button", name="Comparer les pratiques cochées").click()
         expect(page).to_have_url(re.compile(r"/pratiques/comparer/\?pratique="))
         headers = page.locator("table.compare thead th")
