@@ -16,11 +16,13 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from html import unescape
 from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.db import OperationalError, connection, connections
+from django.urls import reverse
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 
@@ -77,7 +79,7 @@ def _plain_static_storage(settings, tmp_path):
     # Production settings redirect to HTTPS; the test client and live_server speak HTTP.
     settings.SECURE_SSL_REDIRECT = False
     # The page cache adds a query (the content version) to every anonymous page; query
-    # budgets are about the pages themselves. tests/test_page_cache.py turns it on.
+    # budgets are about the pages themselves. The page_cache fixture turns it on.
     settings.PAGE_CACHE_SECONDS = 0
     # Proposal and export counts in memory rather than in var/: cleared below, so no
     # count outlives its test nor leaks between runs.
@@ -276,6 +278,24 @@ def page_cache(settings, db):
 
 
 @pytest.fixture
+def practice(content):
+    """A published practice of the reference content, as the page cache's tests read it."""
+    from levers.models import Lever
+    from tests.factories import make_practice
+
+    return make_practice(levers=[Lever.objects.get(slug="marches-reserves")], title="Titre initial")
+
+
+def retitle_behind_the_cache(practice, title):
+    """Change a title without telling the cache, to see whether a page came from it."""
+    from practices.models import Practice
+
+    table = Practice._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET title = %s WHERE id = %s", [title, practice.pk])  # noqa: S608
+
+
+@pytest.fixture
 def content(db):
     """The reference content of fixtures/, as `make run` loads it."""
     from django.core.management import call_command
@@ -410,3 +430,32 @@ def as_read(text):
     « guillemets » (procurement_portal/typography.py) read as plain spaces: for tests of
     wording, not of typography (tests/test_typography.py)."""
     return text.replace("\u00a0", " ")
+
+
+# Proposals (/proposer/), as their tests send them -----------------------------------
+
+PROPOSE_URL = reverse("practices:propose")
+PROPOSE_DONE_URL = reverse("practices:propose_done")
+
+
+@pytest.fixture
+def lever(db):
+    """The lever factories.proposal_data() ticks."""
+    from tests.factories import make_lever
+
+    return make_lever(name="Marchés réservés", slug="marches-reserves")
+
+
+@pytest.fixture
+def editors(settings):
+    settings.PORTAL_EDITORS_EMAILS = ["edition@rtes.example", "relecture@rtes.example"]
+    settings.PORTAL_PRIVACY_EMAIL = "donnees@rtes.example"
+    return settings.PORTAL_EDITORS_EMAILS
+
+
+def page_text(response):
+    return as_read(unescape(response.content.decode()))
+
+
+def post(client, data, **extra):
+    return client.post(PROPOSE_URL, data, **extra)

@@ -176,3 +176,31 @@ def practice_admin_form_data(practice=None, **overrides):
         )
     data.update(overrides)
     return data
+
+
+def proposal_data(lever, **overrides):
+    """What /proposer/ posts for a valid proposal ticking `lever`."""
+    data = {
+        "authority_type": "commune",
+        "authority_name": "Ville de Rennes",
+        "department": "35",
+        "contributor_name": "Camille Durand",
+        "contributor_role": "Responsable de la commande publique",
+        "contributor_email": "camille.durand@rennes.example",
+        "title": "Un marché réservé pour l'entretien des espaces verts",
+        "summary": "La Ville réserve aux structures d'insertion l'entretien de ses parcs.",
+        "levers": [lever.slug],
+        "start_year": "2021",
+        "end_year": "",
+        "links": "https://rennes.example/deliberation-2021",
+        "site_web": "",
+        "chiffres-TOTAL_FORMS": "3",
+        "chiffres-INITIAL_FORMS": "0",
+        "chiffres-MIN_NUM_FORMS": "0",
+        "chiffres-MAX_NUM_FORMS": "3",
+        "chiffres-0-label": "heures d'insertion",
+        "chiffres-0-value": "1 234,5",
+        "chiffres-0-unit": "heures",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}

@@ -92,7 +92,7 @@ def test_filtered_lists_still_label_their_facets_when_the_cache_fails(
 
 
 def test_proposals_are_accepted_when_the_rate_limit_cache_fails(client, content, broken_cache):
-    from tests.test_contribute import proposal_data
+    from tests.factories import proposal_data
 
     lever = Lever.objects.get(slug="marches-reserves")
     response = client.post(reverse("practices:propose"), proposal_data(lever))

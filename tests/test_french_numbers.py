@@ -8,9 +8,15 @@ from django.core.exceptions import ValidationError
 
 from practices.models import KeyFigure, Practice
 from practices.numbers import format_french_decimal, parse_french_decimal
-from tests.factories import make_lever, make_practice, make_staff, practice_admin_form_data
+from tests.conftest import post
+from tests.factories import (
+    make_lever,
+    make_practice,
+    make_staff,
+    practice_admin_form_data,
+    proposal_data,
+)
 from tests.test_admin_import import HEADERS, confirm, csv_file, preview, row
-from tests.test_contribute import post, proposal_data
 
 PUBLISHERS = "Responsables éditoriaux"
 

@@ -10,38 +10,9 @@ from practices.models import Practice
 from practices.revisions import PracticeRevision
 from tests.factories import make_lever, make_practice, make_staff, practice_admin_form_data
 
+from .conftest import PUBLISHERS, change_url, review_url
+
 pytestmark = pytest.mark.django_db
-
-EDITORS = "Éditeurs"
-PUBLISHERS = "Responsables éditoriaux"
-
-
-def change_url(practice):
-    return f"/admin/practices/practice/{practice.pk}/change/"
-
-
-def review_url(practice):
-    return f"/admin/practices/practice/{practice.pk}/relecture/"
-
-
-@pytest.fixture
-def practice():
-    return make_practice(
-        levers=[make_lever(name="Clauses sociales")],
-        title="Titre publié",
-        summary="Le Département réserve des heures d'insertion.",
-        figures=[("heures d'insertion", Decimal("913"))],
-    )
-
-
-@pytest.fixture
-def editor():
-    return make_staff(EDITORS, username="claire")
-
-
-@pytest.fixture
-def publisher():
-    return make_staff(PUBLISHERS, username="rose")
 
 
 def edit(client, practice, **overrides):

@@ -1,4 +1,4 @@
-"""Anonymous pages are cacheable, cached, and never stale after an edit."""
+"""Cached anonymous pages are never stale: every edit, however made, shows at once."""
 
 from datetime import timedelta
 from unittest import mock
@@ -11,18 +11,10 @@ from django.utils import timezone
 from levers.models import Fiche, Lever
 from practices.models import KeyFigure, Partner, Practice, Sector
 from procurement_portal.content_version import ContentVersion
-from procurement_portal.page_cache import cache_key
-from tests.conftest import as_read, stored_bytes
+from tests.conftest import retitle_behind_the_cache
 from tests.factories import make_lever, make_practice, practice_admin_form_data
 
-PUBLIC_PAGES = ["/", "/pratiques/", "/pratiques/?levier=marches-reserves", "/leviers/"]
-
-
-def retitle_behind_the_cache(practice, title):
-    """Change a title without telling the cache, to see whether a page came from it."""
-    table = Practice._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET title = %s WHERE id = %s", [title, practice.pk])  # noqa: S608
+pytestmark = pytest.mark.usefixtures("page_cache")
 
 
 def rename_lever_behind_the_cache(slug, name):
@@ -37,48 +29,11 @@ def facets(response):
     return page[page.index('<details class="filters"') : page.index('<section class="results"')]
 
 
-@pytest.fixture(autouse=True)
-def _page_cache_on(page_cache):
-    pass
-
-
-@pytest.fixture
-def practice(content):
-    return make_practice(levers=[Lever.objects.get(slug="marches-reserves")], title="Titre initial")
-
-
 @pytest.fixture
 def staff_client(client, db):
     user = get_user_model().objects.create_user("editrice", is_staff=True, is_superuser=True)
     client.force_login(user)
     return client
-
-
-@pytest.mark.parametrize("url", [*PUBLIC_PAGES, "/pratiques/{slug}/"])
-def test_anonymous_pages_open_no_session_set_no_cookie_and_do_not_vary_on_cookies(
-    client, practice, url
-):
-    response = client.get(url.format(slug=practice.slug))
-    assert response.status_code == 200
-    assert not response.cookies
-    assert "Cookie" not in response.get("Vary", "")
-    assert "csrfmiddlewaretoken" not in response.content.decode()
-    assert "public" in response["Cache-Control"]
-
-
-@pytest.mark.parametrize("url", [*PUBLIC_PAGES, "/pratiques/{slug}/"])
-def test_unchanged_pages_are_answered_304_with_their_etag(client, practice, url):
-    url = url.format(slug=practice.slug)
-    etag = client.get(url)["ETag"]
-    response = client.get(url, headers={"if-none-match": etag})
-    assert response.status_code == 304
-    assert response.content == b""
-
-
-def test_a_cached_page_costs_one_query(client, practice, django_assert_num_queries):
-    client.get("/pratiques/")
-    with django_assert_num_queries(1):
-        assert client.get("/pratiques/").status_code == 200
 
 
 def test_an_edit_shows_at_once(client, practice, committed):
@@ -377,162 +332,3 @@ def test_staff_never_get_a_cached_page(client, staff_client, practice):
     response = staff_client.get(url)
     assert "Titre vu par les éditeurs" in response.content.decode()
     assert "public" not in response.get("Cache-Control", "")
-
-
-def cached_page(client, url):
-    """The page the cache holds for this address (None if it holds none)."""
-    from django.core.cache import cache
-    from django.test import RequestFactory
-
-    request = RequestFactory().get(url)  # the test client's host and scheme
-    entry = cache.get(cache_key(request))  # (content version, time stored, response)
-    return None if entry is None else entry[2]
-
-
-def test_pages_with_a_csrf_token_are_never_cached(client, content):
-    first = client.get("/proposer/")
-    assert first.status_code == 200
-    assert "csrfmiddlewaretoken" in first.content.decode()
-    assert "public" not in first.get("Cache-Control", "")
-    assert cached_page(client, "/proposer/") is None
-    # Whereas a page without a form is there, under the key looked up above.
-    client.get("/leviers/")
-    assert cached_page(client, "/leviers/") is not None
-
-
-def test_nothing_is_cached_when_the_page_cache_is_off(client, practice, settings):
-    settings.PAGE_CACHE_SECONDS = 0
-    url = practice.get_absolute_url()
-    client.get(url)
-    retitle_behind_the_cache(practice, "Titre sans cache")
-    assert "Titre sans cache" in client.get(url).content.decode()
-
-
-def test_pages_are_gzipped_for_browsers_that_accept_it(client, practice):
-    response = client.get("/pratiques/", headers={"accept-encoding": "gzip, br"})
-    assert response["Content-Encoding"] == "gzip"
-    assert "Accept-Encoding" in response["Vary"]
-
-
-def test_each_host_gets_its_own_absolute_links_and_unknown_hosts_a_400(client, practice, settings):
-    settings.ALLOWED_HOSTS = ["portail.example.org", "www.portail.example.org"]
-    url = practice.get_absolute_url()
-    first = client.get(url, headers={"host": "portail.example.org"})
-    assert "http://portail.example.org/" in first.content.decode()
-    second = client.get(url, headers={"host": "www.portail.example.org"})
-    assert "http://www.portail.example.org/" in second.content.decode()
-    assert client.get(url, headers={"host": "pirate.example"}).status_code == 400
-
-
-# HEAD, and what shared caches (proxies, CDNs) see ------------------------------
-
-
-@pytest.mark.parametrize("url", [*PUBLIC_PAGES, "/pratiques/{slug}/"])
-def test_head_gets_the_etag_and_cache_headers_of_get(client, practice, url):
-    url = url.format(slug=practice.slug)
-    head = client.head(url)
-    get = client.get(url)
-
-    assert head.status_code == 200
-    assert head.content == b""
-    assert head["ETag"] == get["ETag"]
-    assert head["Cache-Control"] == get["Cache-Control"]
-    assert "public" in head["Cache-Control"]
-
-
-def test_head_is_answered_from_the_page_cache(client, practice, django_assert_num_queries):
-    url = practice.get_absolute_url()
-    client.get(url)
-    with django_assert_num_queries(1):  # the content version only
-        assert client.head(url).status_code == 200
-
-
-def test_a_page_cached_by_head_serves_get_whole(client, practice):
-    url = practice.get_absolute_url()
-    client.head(url)
-    retitle_behind_the_cache(practice, "Titre changé en douce")
-
-    response = client.get(url)
-
-    assert "Titre initial" in response.content.decode()
-
-
-@pytest.mark.parametrize("url", [*PUBLIC_PAGES, "/pratiques/{slug}/"])
-def test_anonymous_pages_vary_neither_on_language_nor_on_cookies(client, practice, url):
-    response = client.get(url.format(slug=practice.slug), headers={"accept-language": "en"})
-
-    vary = response.get("Vary", "")
-    assert "Accept-Language" not in vary
-    assert "Cookie" not in vary
-    assert '<html lang="fr">' in response.content.decode()
-
-
-def test_the_admin_stays_in_french_whatever_the_browser_asks(client, db):
-    response = client.get("/admin/login/", headers={"accept-language": "en"})
-
-    assert "Nom d’utilisateur" in response.content.decode()
-    assert "Accept-Language" not in response.get("Vary", "")
-
-
-# Memory: unknown parameters, large pages, a cache bounded in bytes ----------------------
-
-
-def test_unknown_parameters_neither_make_new_entries_nor_reach_the_page(client, practice):
-
-    first = client.get("/pratiques/?levier=marches-reserves")
-    size = stored_bytes()
-    assert size > 0
-    for n in range(20):
-        response = client.get(f"/pratiques/?utm_source=lettre-{n}&levier=marches-reserves&x={n}")
-        assert response.content == first.content  # links keep no unknown parameter
-    assert stored_bytes() == size
-    assert "utm_source" not in first.content.decode()
-
-
-def test_known_parameters_make_one_key_whatever_their_order(client, practice, content):
-
-    client.get("/pratiques/?levier=marches-reserves&tri=titre")
-    size = stored_bytes()
-    assert size > 0
-    response = client.get("/pratiques/?tri=titre&zzz=1&levier=marches-reserves")
-    assert response.status_code == 200
-    assert stored_bytes() == size
-    assert client.get("/pratiques/?tri=recent&levier=marches-reserves").status_code == 200
-    assert stored_bytes() > size
-
-
-@pytest.mark.parametrize("url", ["/sitemap.xml", "/leviers/", "/pratiques/{slug}/", "/api/"])
-def test_pages_that_read_no_parameter_have_one_key(client, practice, url):
-
-    url = url.format(slug=practice.slug)
-    client.get(url)
-    size = stored_bytes()
-    assert size > 0
-    for n in range(5):
-        assert client.get(f"{url}?x={n}&p={n}&page={n}").status_code == 200
-    assert stored_bytes() == size
-
-
-def test_a_page_over_the_size_limit_is_built_each_time_not_stored(client, practice, settings):
-
-    settings.PAGE_CACHE_MAX_ENTRY_BYTES = 1000
-    response = client.get("/pratiques/")
-    assert response.status_code == 200
-    assert stored_bytes() < len(response.content)  # the facet labels only
-    retitle_behind_the_cache(practice, "Titre hors cache")
-    assert "Titre hors cache" in client.get("/pratiques/").content.decode()
-
-
-def test_pages_keep_the_parameters_they_read(client, practice, content):
-    # The page cache drops undeclared parameters for visitors: each view that reads one
-    # declares it (@query_parameters), or the page silently loses it.
-    second = Practice.objects.published().exclude(pk=practice.pk).first()
-    compared = client.get(f"/pratiques/comparer/?pratique={practice.slug}&pratique={second.slug}")
-    assert practice.title in as_read(compared.content.decode())
-    assert second.title in as_read(compared.content.decode())
-
-    contact_done = client.get(f"/pratiques/{practice.slug}/contacter/merci/?transmis=0")
-    assert "sera transmis dès que possible" in contact_done.content.decode()
-
-    alert_form = client.get("/alertes/?levier=clauses-sociales")
-    assert 'value="clauses-sociales"' in alert_form.content.decode()

@@ -9,37 +9,11 @@ import pytest
 
 from practices.models import Practice
 from practices.revisions import PracticeRevision
-from tests.factories import make_lever, make_practice, make_staff, practice_admin_form_data
+from tests.factories import practice_admin_form_data
+
+from .conftest import change_url, review_url
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(practice):
-    return f"/admin/practices/practice/{practice.pk}/change/"
-
-
-def review_url(practice):
-    return f"/admin/practices/practice/{practice.pk}/relecture/"
-
-
-@pytest.fixture
-def practice():
-    return make_practice(
-        levers=[make_lever(name="Clauses sociales")],
-        title="Titre publié",
-        summary="Le Département réserve des heures d'insertion.",
-        figures=[("heures d'insertion", Decimal("913"))],
-    )
-
-
-@pytest.fixture
-def editor():
-    return make_staff("Éditeurs", username="claire")
-
-
-@pytest.fixture
-def publisher():
-    return make_staff("Responsables éditoriaux", username="rose")
 
 
 def edit(client, user, practice, **overrides):

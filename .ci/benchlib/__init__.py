@@ -1,0 +1,2 @@
+"""The pieces of `make bench` (.ci/bench.py): settings, database, server, measurements,
+scenarios, report."""
