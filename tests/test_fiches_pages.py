@@ -48,6 +48,13 @@ def test_fiche_without_its_pdf_says_where_to_get_it(client, content):
     assert "Télécharger le PDF" not in document
 
 
+def test_fiche_page_dates_it_to_the_month_the_kit_gives(client, content):
+    # The fiche is dated « juin 2021 »: « Parue le 1er juin 2021 » made up a day.
+    html = as_read(client.get(FICHE_12).content.decode())
+    assert "Parue en juin 2021" in html
+    assert "1<sup>er</sup> juin" not in html
+
+
 def test_fiche_with_an_uploaded_pdf_offers_a_download_link(client, db, settings):
     fiche = make_fiche(pdf_name="fiche.pdf")
     fiche.pdf.save("fiche.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
