@@ -32,6 +32,7 @@ from .filter_fields import (
 )
 from .models import FIRST_YEAR, LAST_YEAR, Department, EvidenceLevel, Practice, Region, Sector
 from .search import load_synonyms, order_by_relevance, search_practices
+from .text import fold
 
 
 class PracticeFilter(django_filters.FilterSet):
@@ -297,11 +298,12 @@ class PracticeFilter(django_filters.FilterSet):
         for facet, _, value, name, rank in self._reference_rows():
             labels[facet].append((rank, name, value))
         ordered = {
-            # The orders of the reference tables: position then name; regions by name;
+            # The orders of the reference tables: position then name; regions by name
+            # in French, whatever the database collation (« Île-de-France » under I);
             # departments by INSEE code.
             "levier": sorted(labels["levier"]),
             "secteur": sorted(labels["secteur"]),
-            "region": sorted(labels["region"], key=lambda row: row[1]),
+            "region": sorted(labels["region"], key=lambda row: fold(row[1])),
             "departement": sorted(labels["departement"], key=lambda row: row[2]),
         }
         labels = {

@@ -149,6 +149,10 @@ def department_map(counts, labels, link, *, compact=False):
         legend.append({"css": css, "label": text[0].upper() + text[1:]})
     names = {d["code"]: d["name"] for d in data["departements"]}
     insets = [dict(inset, name=names[inset["code"]]) for inset in data["insets"]]
+    with_practices = sorted(
+        (shape for shape in shapes if shape["count"]),
+        key=lambda shape: (-shape["count"], shape["code"]),
+    )
     return {
         "width": data["width"],
         "height": data["height"],
@@ -156,11 +160,28 @@ def department_map(counts, labels, link, *, compact=False):
         "shapes": shapes,
         "legend": legend,
         "compact": compact,
-        "with_practices": sorted(
-            (shape for shape in shapes if shape["count"]),
-            key=lambda shape: (-shape["count"], shape["code"]),
-        ),
+        "with_practices": with_practices,
+        "summary": _summary(with_practices),
     }
+
+
+# The home page's map is one image; its colours say in words next to it which
+# departments have practices (most first), for screen readers and whoever cannot tell
+# them apart. Past ten names, a count of the others: the /carte/ page has the table.
+SUMMARY_NAMES = 10
+
+
+def _summary(with_practices):
+    names = [shape["name"] for shape in with_practices]
+    if not names:
+        return "Aucune pratique publiée pour l'instant."
+    if len(names) > SUMMARY_NAMES:
+        others = len(names) - SUMMARY_NAMES
+        rest = f"{others} autres départements" if others > 1 else "un autre département"
+        return f"{', '.join(names[:SUMMARY_NAMES])} et {rest}."
+    if len(names) == 1:
+        return f"{names[0]}."
+    return f"{', '.join(names[:-1])} et {names[-1]}."
 
 
 # Statistics ---------------------------------------------------------------------------

@@ -376,6 +376,11 @@ def department_detail(request, code):
         "practices": practices,
         "practice_count": published.count(),
     }
+    if not context["practice_count"]:
+        # Where to look next: the region, only if it has practices (else another empty list).
+        context["region_count"] = (
+            Practice.objects.published().filter(department__region=department.region).count()
+        )
     return render(request, "practices/department_detail.html", context)
 
 

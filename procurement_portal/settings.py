@@ -198,6 +198,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # No-break spaces of French punctuation in public pages: below the page cache (pages
+    # are stored set right), GZip, ETags and Content-Length (computed from the final bytes).
+    "procurement_portal.typography.FrenchTypographyMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]

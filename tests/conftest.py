@@ -443,6 +443,13 @@ def html(response):
     return response.content.decode()
 
 
+def as_read(text):
+    """`text` with the no-break spaces that public pages put before « : ; ? ! » and inside
+    « guillemets » (procurement_portal/typography.py) read as plain spaces: for tests of
+    wording, not of typography (tests/test_typography.py)."""
+    return text.replace("\u00a0", " ")
+
+
 # Proposals (/proposer/), as their tests send them -----------------------------------
 
 PROPOSE_URL = reverse("practices:propose")
@@ -465,7 +472,7 @@ def editors(settings):
 
 
 def page_text(response):
-    return unescape(response.content.decode())
+    return as_read(unescape(response.content.decode()))
 
 
 def post(client, data, **extra):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from practices.alerts.models import Subscription
 from procurement_portal.forms import CONTROL_CHARS_MESSAGE
+from tests.conftest import as_read
 
 from .factories import make_lever, make_practice
 
@@ -33,7 +34,7 @@ def lever(db):
 
 
 def text(response):
-    return unescape(response.content.decode())
+    return as_read(unescape(response.content.decode()))
 
 
 def links(body):

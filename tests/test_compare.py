@@ -5,6 +5,7 @@ import re
 import pytest
 
 from practices.models import Practice
+from tests.conftest import as_read
 from tests.factories import make_lever, make_practice, make_sector
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_unknown_unpublished_and_duplicate_slugs_each_get_a_message(client, prac
     response = client.get(
         URL, {"pratique": [a.slug, "inconnue", a.slug, draft.slug, b.slug, "x\x00y"]}
     )
-    html = response.content.decode()
+    html = as_read(response.content.decode())
     assert response.status_code == 200
     assert columns(response) == [a.slug, b.slug]
     assert "« inconnue »" in html

@@ -59,6 +59,20 @@ def test_without_contact_nor_editors_there_is_no_route(client, practice, setting
     assert client.get(url(practice)).status_code == 404
 
 
+def test_without_any_route_the_page_still_says_whom_to_ask(client, practice, settings):
+    # No référent address, no editors' address, no contact page: the visitor who wants to
+    # reach the people behind the practice found no way at all. The site's own contact
+    # form keeps every message for the editors (practices/site_contact.py).
+    settings.PORTAL_EDITORS_EMAILS = []
+    Practice.objects.filter(pk=practice.pk).update(
+        contact_email="", contact_name="", contact_url=""
+    )
+    html = client.get(practice.get_absolute_url()).content.decode()
+    contact = html[html.index("<h2>Contact</h2>") : html.index("<h2>Source et dates</h2>")]
+    assert "Aucun contact n'est publié pour cette pratique" in contact
+    assert 'href="/contact/"' in contact
+
+
 def test_unpublished_practice_has_no_contact_form(client, practice):
     Practice.objects.filter(pk=practice.pk).update(status=Practice.Status.DRAFT)
     assert client.get(url(practice)).status_code == 404

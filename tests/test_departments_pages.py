@@ -4,6 +4,7 @@ import pytest
 
 from practices.models import Department, Practice
 
+from .conftest import as_read
 from .factories import make_practice
 
 
@@ -54,6 +55,21 @@ def test_department_without_practice_says_so_and_links_to_the_contribution_form(
     assert "Corse-du-Sud" in html
     assert "Aucune pratique n'est encore publiée" in html
     assert 'href="/proposer/"' in html
+
+
+def test_empty_department_points_to_its_region_only_when_the_region_has_practices(
+    client, content, django_assert_max_num_queries
+):
+    # Corse-du-Sud offered « Voir les pratiques de la région Corse », a list as empty as
+    # the page the visitor came from.
+    with django_assert_max_num_queries(5):
+        html = client.get("/departements/2A/").content.decode()
+    assert "?region=94" not in html
+    assert "Aucune pratique n'est publiée non plus dans la région Corse" in as_read(html)
+    assert 'href="/carte/"' in html
+    # Nord's region, Hauts-de-France, has the Pas-de-Calais practice.
+    html = client.get("/departements/59/").content.decode()
+    assert 'href="/pratiques/?region=32">Voir la pratique de la région Hauts-de-France' in html
 
 
 @pytest.mark.parametrize("code", ["00", "20", "999", "ZZ", "abcd", "%00", "9%0076"])

@@ -2,6 +2,8 @@
 
 from django.core.files.base import ContentFile
 
+from tests.conftest import as_read
+
 from .factories import make_fiche, make_kit, make_lever, make_practice
 
 FICHE_12 = "/fiches/kit-departementaless-12-commande-publique-responsable/"
@@ -10,7 +12,7 @@ FICHE_12 = "/fiches/kit-departementaless-12-commande-publique-responsable/"
 def test_fiche_list_shows_kits_with_their_fiches(client, content):
     response = client.get("/fiches/")
     assert response.status_code == 200
-    html = response.content.decode()
+    html = as_read(response.content.decode())
     assert "Kit DépartementalESS" in html and "Kit MunicipalESS" in html
     assert f'href="{FICHE_12}"' in html
     assert "Fiche n°12 : Commande publique responsable" in html
@@ -34,6 +36,23 @@ def test_fiche_page_shows_practices_levers_and_the_original_pdf_name_and_size(cl
     assert 'href="/leviers/spaser/"' in html
     # No uploaded file: no download link.
     assert "Télécharger le PDF" not in html
+
+
+def test_fiche_without_its_pdf_says_where_to_get_it(client, content):
+    # The page named « fiche12_kitdepartementaless.pdf (PDF, 550 Kio) » under « Document
+    # d'origine » with nothing to click: the visitor looked for the download in vain.
+    html = client.get(FICHE_12).content.decode()
+    document = html[html.index('id="document"') : html.index("</aside>")]
+    assert "Le PDF n'est pas déposé sur ce portail" in document
+    assert 'href="https://www.rtes.fr/"' in document
+    assert "Télécharger le PDF" not in document
+
+
+def test_fiche_page_dates_it_to_the_month_the_kit_gives(client, content):
+    # The fiche is dated « juin 2021 »: « Parue le 1er juin 2021 » made up a day.
+    html = as_read(client.get(FICHE_12).content.decode())
+    assert "Parue en juin 2021" in html
+    assert "1<sup>er</sup> juin" not in html
 
 
 def test_fiche_with_an_uploaded_pdf_offers_a_download_link(client, db, settings):

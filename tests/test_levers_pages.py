@@ -43,6 +43,32 @@ def test_spaser_page_shows_both_thresholds_with_their_dates(client, content):
     assert html.count('href="https://www.legifrance.gouv.fr/') >= 3
 
 
+def test_innovative_purchases_article_is_dated_from_the_decree_that_created_it(client, content):
+    # R2122-9-1 was created by décret n° 2021-1634 of 13 December 2021, in force on the
+    # 16th: the 2018 experiment it made permanent was never in the code. Dated from the
+    # code's entry into force (1 April 2019), the page told buyers it applied since then.
+    basis = LegalBasis.objects.get(code="R2122-9-1")
+    assert basis.valid_from.isoformat() == "2021-12-16"
+    assert "2021-1634" in basis.description
+    html = page(client.get("/leviers/partenariats-innovation/"))
+    article = html[html.index("<strong>R2122-9-1</strong>") :]
+    assert "En vigueur depuis le 16 décembre 2021" in article[: article.index("</li>")]
+
+
+def test_legal_links_outside_the_code_lead_to_their_text(client, content):
+    # « Loi 2005-882, art. 60 sur Légifrance » led to Légifrance's home page, where the
+    # visitor had to search for the law; R2122-9-1, created in 2021, has an address of
+    # its own. (The other articles still open the Code de la commande publique.)
+    law = LegalBasis.objects.get(code="Loi 2005-882, art. 60")
+    assert law.url == "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000000452052/"
+    assert "2019" in law.description and "2021" in law.description
+    article = LegalBasis.objects.get(code="R2122-9-1")
+    assert article.url == "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000044490444"
+    html = page(client.get("/leviers/commerce-equitable/"))
+    assert 'href="https://www.legifrance.gouv.fr/loda/id/JORFTEXT000000452052/"' in html
+    assert 'href="https://www.legifrance.gouv.fr/"' not in html
+
+
 def test_lever_page_lists_only_published_practices_and_resources(client, db):
     lever = make_lever()
     shown = make_practice(levers=[lever])

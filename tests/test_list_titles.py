@@ -13,12 +13,13 @@ from practices.describe import (
     describe_results,
     search_label,
 )
+from tests.conftest import as_read
 
 URL = reverse("practices:list")
 
 
 def title_and_h1(response):
-    body = unescape(response.content.decode())
+    body = as_read(unescape(response.content.decode()))
     title = re.search(r"<title>(.*?)</title>", body, re.S).group(1).strip()
     h1 = re.sub(r"<[^>]+>", "", re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S).group(1)).strip()
     return title, h1

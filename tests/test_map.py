@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from practices import landscape
 from practices.models import Department
+from tests.conftest import as_read
 
 from .factories import make_lever, make_practice, make_sector
 
@@ -20,7 +21,7 @@ GEO_SOURCE = Path("/work/shared/data/geo/departements-avec-outre-mer.geojson")
 
 def html(response):
     assert response.status_code == 200
-    return response.content.decode()
+    return as_read(response.content.decode())
 
 
 def shape_links(body):
@@ -206,10 +207,40 @@ def test_departments_page_map_links_every_shape_to_its_department(client, conten
 
 def test_home_shows_a_small_map_as_one_image_linking_to_the_map_page(client, content):
     body = html(client.get("/"))
-    svg = r'<svg class="dep-map__svg"[^>]*role="img" aria-labelledby="carte-accueil'
+    svg = r'<svg class="dep-map__svg"[^>]*role="img" [^>]*aria-labelledby="carte-accueil'
     assert re.search(svg, body)
     assert 'href="/carte/"' in body
     assert shape_links(body) == {}
+
+
+def test_home_map_says_in_words_which_departments_have_practices(client, content):
+    # The small map is one image: its name alone (« Départements ayant des pratiques
+    # publiées (en couleur) ») told a screen reader, or someone who cannot tell the
+    # colours apart, nothing of what it shows.
+    body = html(client.get("/"))
+    summary = re.search(r'<p id="carte-accueil-liste" class="dep-map__summary">(.*?)</p>', body)
+    assert summary, "no text alternative next to the home map"
+    assert unescape(summary.group(1)) == (
+        "Ille-et-Vilaine (35), Meurthe-et-Moselle (54), Pas-de-Calais (62) et Mayotte (976)."
+    )
+    assert re.search(r'<svg class="dep-map__svg"[^>]*aria-describedby="carte-accueil-liste"', body)
+
+
+def test_home_map_summary_names_the_first_departments_then_how_many_others(client, db):
+    departments = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
+    for code in departments:
+        make_practice(department=code)
+    make_practice(department="12")
+    body = html(client.get("/"))
+    summary = re.search(r'<p id="carte-accueil-liste" class="dep-map__summary">(.*?)</p>', body)
+    text = unescape(summary.group(1))
+    assert text.startswith("Aveyron (12), Ain (01), Aisne (02)")
+    assert text.endswith("Ardennes (08), Ariège (09) et 2 autres départements.")
+
+
+def test_home_map_summary_says_when_nothing_is_published(client, db):
+    body = html(client.get("/"))
+    assert '<p id="carte-accueil-liste" class="dep-map__summary">Aucune pratique publiée' in body
 
 
 def test_list_page_links_to_the_map_and_statistics_with_its_filters(client, content):

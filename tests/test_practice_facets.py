@@ -28,6 +28,15 @@ def test_facet_counts_on_reference_content(client, content):
     assert 'Commerce équitable <span class="count">— 1 pratique</span>' in html(response)
 
 
+def test_region_choices_are_in_french_alphabetical_order(client, db):
+    # Sorted on the raw name, « Île-de-France » came after « Provence-Alpes-Côte d'Azur »,
+    # where nobody looks for it; the departments page and the site map file it under I.
+    names = re.findall(r'<option value="\d+">([^<]+?) —', html(client.get(URL)))
+    assert names.index("Hauts-de-France") + 1 == names.index("Île-de-France")
+    assert names.index("Île-de-France") + 1 == names.index("La Réunion")
+    assert names[-1] == "Provence-Alpes-Côte d&#x27;Azur"
+
+
 def test_facet_counts_apply_the_other_filters_but_not_their_own(client, content):
     response = client.get(URL, {"levier": "commerce-equitable"})
     # Other levers still show how many practices they would add.

@@ -2,10 +2,12 @@
 
 import csv
 import io
+from html import unescape
 
 import pytest
 
 from practices.models import Practice
+from tests.conftest import as_read
 from tests.factories import make_lever, make_practice, make_staff, practice_admin_form_data
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +28,7 @@ def test_filled_lessons_are_sections_of_the_page(client, lever):
     practice = make_practice(
         levers=[lever], evidence_level=Practice.EvidenceLevel.EVALUATED, **LESSONS
     )
-    html = client.get(practice.get_absolute_url()).content.decode()
+    html = as_read(client.get(practice.get_absolute_url()).content.decode())
     assert '<h2 id="conditions-de-reussite">Conditions de réussite</h2>' in html
     assert "<strong>portage politique</strong>" in html
     assert '<h2 id="points-de-vigilance">Points de vigilance</h2>' in html
@@ -49,6 +51,15 @@ def test_lessons_are_sanitized_like_the_body(client, lever):
     html = client.get(practice.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in html
     assert "Attention" in html
+
+
+def test_evidence_levels_question_mark_never_starts_a_line(client, lever):
+    # At 360 px the summary wrapped before its « ? », left alone on the second line, on
+    # every practice page, the list and the comparison: French puts a no-break space there.
+    practice = make_practice(levers=[lever])
+    for url in [practice.get_absolute_url(), "/pratiques/"]:
+        page = unescape(client.get(url).content.decode())
+        assert "<summary>Que signifient les niveaux de preuve\u00a0?</summary>" in page, url
 
 
 def test_evidence_facet_filters_and_counts(client, lever):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from practices.filters import PracticeFilter
 from practices.models import Practice
 
-from .conftest import html, listed
+from .conftest import as_read, html, listed
 from .factories import make_lever, make_practice, make_sector
 
 URL = reverse("practices:list")
@@ -23,7 +23,7 @@ MAYOTTE = "mayotte-achat-socialement-responsable"
 
 
 def text(response):
-    return unescape(html(response))
+    return as_read(unescape(html(response)))
 
 
 # Done-when of the issue, on the reference content ----------------------------

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from practices.legal import LegalText
 from procurement_portal import errors
-from tests.conftest import database_down
+from tests.conftest import as_read, database_down
 
 from .factories import make_practice
 
@@ -29,11 +29,11 @@ FOOTER_LINKS = [
 
 
 def text(response):
-    return unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))
+    return as_read(unescape(re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def footer(html):
-    match = re.search(r'<footer class="site-footer">(.*?)</footer>', html, re.S)
+    match = re.search(r'<footer class="site-footer">(.*?)</footer>', as_read(html), re.S)
     assert match, "no footer"
     return match.group(1)
 
@@ -207,7 +207,7 @@ def test_the_503_page_of_a_database_outage_has_the_footer(client, db):
 
 def test_footer_states_the_configured_accessibility_status(client, db, settings):
     settings.PORTAL_ACCESSIBILITY_STATUS = "partiellement conforme"
-    html = client.get("/nulle-part/").content.decode()
+    html = as_read(client.get("/nulle-part/").content.decode())
     assert "Accessibilité : partiellement conforme" in html
     assert "Accessibilité : partiellement conforme" in (
         errors.server_error(RequestFactory().get("/")).content.decode()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practices.models import Practice
+from tests.conftest import as_read
 
 from .factories import make_lever, make_practice, make_sector
 
@@ -139,7 +140,7 @@ def test_no_matching_practice_says_so(client, content):
 
 
 def test_each_chart_is_a_named_svg_with_values_as_text_then_a_captioned_table(client, content):
-    body = client.get(URL).content.decode()
+    body = as_read(client.get(URL).content.decode())
     figures = re.findall(r'<figure class="chart">.*?</figure>\s*<table.*?</table>', body, re.S)
     assert len(figures) == 5
     for figure in figures:

@@ -59,13 +59,33 @@ def test_compare_two_practices_from_the_list_without_javascript(browser, site):
     try:
         page = context.new_page()
         page.goto(site + "/pratiques/")
-        page.get_by_label(re.compile("Comparer « Achat socialement")).check()
-        page.get_by_label(re.compile("Comparer « Le SPASER")).check()
+        page.get_by_label(re.compile(r"Comparer «\s+Achat socialement")).check()
+        page.get_by_label(re.compile(r"Comparer «\s+Le SPASER")).check()
         page.get_by_role("button", name="Comparer les pratiques cochées").click()
         expect(page).to_have_url(re.compile(r"/pratiques/comparer/\?pratique="))
         headers = page.locator("table.compare thead th")
         expect(headers).to_have_count(2)
         expect(page.locator("table.compare tbody th").first).to_have_text("Territoire")
+    finally:
+        context.close()
+
+
+def test_compare_on_a_phone_keeps_the_row_names_in_view_while_scrolling(browser, site):
+    # At 360 px the table scrolls sideways inside its region; scrolled to the second
+    # practice, the rows had lost their names (« Territoire », « Chiffres clés »…), and the
+    # names' column took half the screen.
+    context = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto(site + PAGES["comparaison"])
+        region = page.get_by_role("region", name="2 pratiques côte à côte")
+        region.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+        box = region.bounding_box()
+        for name in ["Territoire", "Chiffres clés"]:
+            header = page.locator("table.compare tbody th", has_text=name).bounding_box()
+            assert box["x"] <= header["x"] < box["x"] + 2, name
+            assert header["width"] < 130, name  # 176 px before, half the phone's width
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
     finally:
         context.close()
 

@@ -60,6 +60,18 @@ def test_on_a_phone_the_header_is_short_and_the_panel_opens(phone, site):
     expect(phone.get_by_label("Clauses sociales — 1 pratique")).to_be_checked()
 
 
+def test_on_a_phone_the_compare_box_is_as_easy_to_tap_as_the_filters(phone, site):
+    # The « Comparer » box was the browser's default 13 px square, smaller than the
+    # filters' boxes; with its label, the target now reaches 24 px high (WCAG 2.5.8).
+    phone.goto(site + "/pratiques/")
+    box = phone.locator(".card__compare input").first.bounding_box()
+    assert box["width"] >= 18 and box["height"] >= 18, box
+    label = phone.locator(".card__compare label").first.bounding_box()
+    assert label["height"] >= 24, label
+    phone.locator(".card__compare label").first.tap()
+    expect(phone.locator(".card__compare input").first).to_be_checked()
+
+
 @pytest.mark.parametrize("width", [320, 390])
 def test_nothing_overflows_sideways_on_a_small_phone(browser, site, width):
     context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 700})
