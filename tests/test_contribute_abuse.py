@@ -11,8 +11,9 @@ from procurement_portal.rate_limit import RateLimit
 
 from .conftest import PROPOSE_DONE_URL as DONE_URL
 from .conftest import PROPOSE_URL as URL
-from .conftest import ROOT, page_text, post
+from .conftest import page_text, post
 from .factories import proposal_data
+from .servers import ROOT
 
 
 def test_form_requires_a_csrf_token(lever):

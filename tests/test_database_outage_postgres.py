@@ -20,8 +20,8 @@ import psycopg2
 import pytest
 from django.db import connection
 
-from tests.conftest import ROOT, gunicorn_server, http_request, portal_environment
 from tests.factories import make_practice
+from tests.servers import ROOT, gunicorn_server, http_request, portal_environment
 
 pytestmark = [
     pytest.mark.postgres,

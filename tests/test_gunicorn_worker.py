@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, gunicorn_server, http_request, portal_environment
+from tests.servers import ROOT, gunicorn_server, http_request, portal_environment
 
 REQUESTS = 500
 ALLOWED_GROWTH_MB = 20

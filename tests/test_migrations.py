@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from tests.conftest import portal_environment
+from tests.servers import portal_environment
 
 MANAGE = Path(settings.BASE_DIR) / "manage.py"
 

@@ -15,7 +15,8 @@ import subprocess
 
 import pytest
 
-from tests.conftest import CHROMIUM, ROOT
+from tests.conftest import CHROMIUM
+from tests.servers import ROOT
 
 pytestmark = [
     pytest.mark.browser,
