@@ -260,12 +260,17 @@ def public_texts(practice):
 def add_to_vocabulary(practice):
     """Add a public practice's words to the vocabulary (a removed word is skipped by the
     suggestions, which check their results; rebuild_vocabulary() drops it)."""
+    if practice.is_public:
+        add_words_to_vocabulary(*public_texts(practice))
+
+
+def add_words_to_vocabulary(*texts):
+    """Add the words of these texts to the vocabulary: a public practice's, or the new
+    name of a lever, sector or partner, which rebuild_vocabulary() reads too."""
     from .models import SearchWord
 
-    if not practice.is_public:
-        return
     SearchWord.objects.bulk_create(
-        _vocabulary_rows(SearchWord, words_of(*public_texts(practice))), ignore_conflicts=True
+        _vocabulary_rows(SearchWord, words_of(*texts)), ignore_conflicts=True
     )
 
 

@@ -58,7 +58,11 @@ class UsedByPractices:
 
     def response_change(self, request, obj):
         if getattr(request, "practices_to_refresh", False):
+            from practices.search_index import add_words_to_vocabulary
+
             self.refresh_practices(self.linked_practices([obj]).values("pk"))
+            # « Vouliez-vous dire » proposes the new name's words at once, too.
+            add_words_to_vocabulary(*(getattr(obj, name) for name in self.indexed_fields))
         return super().response_change(request, obj)
 
     def get_deleted_objects(self, objs, request):

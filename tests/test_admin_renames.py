@@ -42,6 +42,16 @@ def test_renaming_a_lever_rebuilds_the_search_of_its_practices(publisher_client)
     assert "insertion" not in other.search_places
 
 
+def test_a_renamed_lever_s_words_are_proposed_by_the_typo_suggestions(publisher_client):
+    from practices.models import SearchWord
+
+    lever = make_lever(name="Clauses sociales")
+    make_practice(levers=[lever])
+    url = f"/admin/levers/lever/{lever.pk}/change/"
+    publisher_client.post(url, lever_form(lever, name="Achats solidaires remarquables"))
+    assert SearchWord.objects.filter(word="remarquables").exists()
+
+
 def test_a_legal_basis_added_to_a_lever_finds_its_practices(publisher_client):
     lever = make_lever(name="Marchés réservés")
     practice = make_practice(levers=[lever])
