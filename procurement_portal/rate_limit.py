@@ -1,4 +1,4 @@
-"""The per-address rate limit shared by every public form (proposals today).
+"""The per-address rate limit shared by every public form.
 
     limit = RateLimit(request, "proposals", settings.PORTAL_PROPOSALS_PER_HOUR)
     if limit.exceeded():
@@ -7,11 +7,12 @@
     if not limit.hit():           # counts this submission
         return too_many_requests(request, limit, noun="propositions")
 
-Counted in the "ratelimit" cache (settings.CACHES): Redis when REDIS_URL is set, else
-files shared by all the worker processes of one server. Each scope (one per form) has
-its own counts. The client address (procurement_portal.security.client_ip, proxies
-honoured) is keyed with the secret key (HMAC): a plain hash of an IPv4 address is
-reversed by trying all 2^32 of them.
+Counted by django-ratelimit in the "ratelimit" cache (settings.RATELIMIT_USE_CACHE):
+Redis when REDIS_URL is set, else files shared by all the worker processes of one
+server. Each scope (one per form) has its own counts. The client address
+(procurement_portal.security.client_ip, proxies honoured) is keyed with the secret key
+(HMAC): a plain hash of an IPv4 address is reversed by trying all 2^32 of them. The
+limit is part of django-ratelimit's key: changing it starts the counts afresh.
 
 A failing cache lets submissions through, with a warning: the other defences (CSRF,
 honeypot, field limits, editors' review) still hold, and a visitor never gets a 500.
@@ -20,9 +21,9 @@ honeypot, field limits, editors' review) still hold, and a visitor never gets a 
 import ipaddress
 import logging
 
-from django.core.cache import caches
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
+from django_ratelimit.core import get_usage
 
 from .security import client_ip
 
@@ -48,43 +49,49 @@ def rate_limit_client(request):
 
 class RateLimit:
     """At most `limit` submissions per client (rate_limit_client) and `window` seconds,
-    per `scope`."""
+    per `scope`, counted by django-ratelimit (core.get_usage: a fixed window per client,
+    atomic add() and incr() in Redis)."""
 
     def __init__(self, request, scope, limit, window=HOUR):
         address = rate_limit_client(request)
-        digest = salted_hmac(f"{scope}-rate-limit", address, algorithm="sha256").hexdigest()
-        self.key = f"{scope}:{digest[:32]}"
+        # What django-ratelimit counts: its cache key is a plain hash of this value.
+        self.client_key = salted_hmac(
+            f"{scope}-rate-limit", address, algorithm="sha256"
+        ).hexdigest()[:32]
+        self.request = request
         self.scope = scope
         self.limit = limit
         self.window = window
-        self.cache = caches["ratelimit"]
+
+    def _usage(self, increment):
+        """django-ratelimit's count, or None when the cache fails: it lets only socket
+        errors through (RATELIMIT_FAIL_OPEN), and Redis down raises ConnectionError."""
+        try:
+            return get_usage(
+                self.request,
+                group=self.scope,
+                key=lambda group, request: self.client_key,
+                rate=(self.limit, self.window),
+                increment=increment,
+            )
+        except Exception as error:
+            logger.warning("Rate limit %s unavailable, submission allowed: %r", self.scope, error)
+            return None
 
     def exceeded(self):
         """Whether the limit is already reached (counts nothing)."""
-        try:
-            return (self.cache.get(self.key) or 0) >= self.limit
-        except Exception as error:
-            logger.warning("Rate limit %s unavailable, submission allowed: %r", self.scope, error)
-            return False
+        usage = self._usage(increment=False)
+        return usage is not None and usage["count"] >= self.limit
 
     def hit(self):
         """Count one submission; False when it goes over the limit.
 
-        add() starts the window only if it is not running yet; incr() is atomic in Redis,
-        so concurrent submissions cannot all slip under the limit (with files, two workers
-        counting at the same instant may count one; the limit is a brake, not a quota).
+        Concurrent submissions cannot all slip under the limit with Redis (atomic incr());
+        with files, two workers counting at the same instant may count one: the limit is
+        a brake, not a quota.
         """
-        try:
-            self.cache.add(self.key, 0, self.window)
-            try:
-                count = self.cache.incr(self.key)
-            except ValueError:  # expired between add() and incr()
-                self.cache.set(self.key, 1, self.window)
-                count = 1
-        except Exception as error:
-            logger.warning("Rate limit %s unavailable, submission allowed: %r", self.scope, error)
-            return True
-        return count <= self.limit
+        usage = self._usage(increment=True)
+        return usage is None or not usage["should_limit"]
 
 
 def too_many_requests(request, limit, noun, template="429.html"):

@@ -8,123 +8,20 @@ running with a silently wrong configuration.
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from .environment import (
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_email,
+    env_int,
+    env_list,
+    env_url,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(
-        f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}."
-    )
-
-
-def env_int(name: str, default: int, minimum: int = 0) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}.") from None
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}.")
-    return value
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
-
-def env_choice(name: str, default: str, choices: set[str]) -> str:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    value = raw.strip().upper()
-    if value not in choices:
-        raise ImproperlyConfigured(
-            f"{name} must be one of {', '.join(sorted(choices))}; got {raw!r}."
-        )
-    return value
-
-
-def env_url(name: str) -> str:
-    """An absolute http(s) URL without a trailing slash, or "" when unset."""
-    raw = os.environ.get(name, "").strip()
-    parts = urlsplit(raw)
-    if raw and (parts.scheme not in {"http", "https"} or not parts.netloc):
-        raise ImproperlyConfigured(
-            f"{name} must be an absolute URL such as https://portail.example.org; got {raw!r}."
-        )
-    return raw.rstrip("/")
-
-
-def database_from_url(url: str) -> dict:
-    """Translate DATABASE_URL (sqlite:///path or postgres://user:pass@host:port/name)."""
-    parts = urlsplit(url)
-    options = dict(parse_qsl(parts.query))
-    if parts.scheme == "sqlite":
-        # sqlite:///relative/path and sqlite:////absolute/path, as dj-database-url reads them.
-        path = unquote(parts.path)[1:] if parts.path.startswith("/") else unquote(parts.path)
-        if not path:
-            raise ImproperlyConfigured("DATABASE_URL: a sqlite URL needs a file path.")
-        name = Path(path) if Path(path).is_absolute() else BASE_DIR / path
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": name,
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL;",
-            },
-        }
-    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
-        name = unquote(parts.path.lstrip("/"))
-        if not name:
-            raise ImproperlyConfigured("DATABASE_URL: a postgres URL needs a database name.")
-        try:
-            port = parts.port
-        except ValueError:
-            raise ImproperlyConfigured("DATABASE_URL: the port must be a number.") from None
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": name,
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(port or ""),
-            # Kept open for a minute, but checked before reuse (CONN_HEALTH_CHECKS): after a
-            # database restart the broken connection is dropped and a new one opened at
-            # the next request, without restarting gunicorn (procurement_portal.outage).
-            "CONN_MAX_AGE": env_int("DJANGO_CONN_MAX_AGE", 60),
-            "CONN_HEALTH_CHECKS": True,
-            # An unreachable host (failover) must not hold a worker for long: the page
-            # cache answers meanwhile. Seconds; DATABASE_URL's ?connect_timeout= wins.
-            # JIT compilation off: the facet and search queries cost just over the JIT
-            # threshold, and compiling them took ~100-150 ms of a ~300 ms query at 100,000
-            # practices (EXPLAIN ANALYZE: "JIT: Emission 129 ms") for no gain on an OLTP
-            # workload. DATABASE_URL's ?options= wins.
-            "OPTIONS": {"connect_timeout": "5", "options": "-c jit=off", **options},
-        }
-    raise ImproperlyConfigured(
-        f"DATABASE_URL: unsupported scheme {parts.scheme!r}; use sqlite:///… or postgres://…"
-    )
-
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
@@ -232,7 +129,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": database_from_url(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'portal.sqlite3'}")
+        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'portal.sqlite3'}"),
+        BASE_DIR,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -353,9 +251,13 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 # in PORTAL_RATE_LIMIT_CACHE_DIR, shared by the workers of one server (Django creates
 # the directory; var/ is ignored by git).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-# An hour, the rate-limit window (procurement_portal.rate_limit). The file cache's incr() rewrites
-# an entry with this default timeout: there each counted proposal restarts the hour.
+# An hour, the rate-limit window (procurement_portal.rate_limit): django-ratelimit keys
+# each count by its window, so an entry kept longer (the file cache's incr() rewrites it
+# with this default timeout) is never read again.
 _RATE_LIMIT_TIMEOUT = 3600
+RATELIMIT_USE_CACHE = "ratelimit"
+# A count the cache cannot give lets the submission through (see RateLimit._usage).
+RATELIMIT_FAIL_OPEN = True
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
@@ -452,17 +354,6 @@ PORTAL_BENCH = env_bool("PORTAL_BENCH", False)
 
 # Email ----------------------------------------------------------------------
 # Development prints messages to the console; production sends them over SMTP.
-
-
-def env_email(name: str, value: str) -> str:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
-    try:
-        validate_email(value)
-    except ValidationError:
-        raise ImproperlyConfigured(f"{name}: {value!r} is not an email address.") from None
-    return value
 
 
 EMAIL_BACKEND = (

@@ -77,11 +77,11 @@ def test_rate_limit_answers_a_french_429_page(client, lever, settings):
 
 def test_rate_limit_key_cannot_be_traced_back_to_the_address(client, lever, settings):
     request = Client().get(URL).wsgi_request  # REMOTE_ADDR 127.0.0.1
-    key = RateLimit(request, "proposals", 5).key
+    key = RateLimit(request, "proposals", 5).client_key
     # Hashing alone would let anyone reading the cache try every IPv4 address.
     assert hashlib.sha256(b"127.0.0.1").hexdigest()[:32] not in key
     settings.SECRET_KEY = "another-secret"
-    assert RateLimit(request, "proposals", 5).key != key
+    assert RateLimit(request, "proposals", 5).client_key != key
 
 
 def test_rate_limit_holds_when_concurrent_requests_pass_the_first_check(

@@ -1,6 +1,7 @@
 """The settings module reads the environment and fails loudly on bad values."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -53,6 +54,31 @@ def test_postgres_url_selects_postgresql(values):
     assert config["name"] == "portal"
 
 
+def test_postgres_defaults_yield_to_the_options_in_the_url():
+    from procurement_portal.environment import database_from_url
+
+    base = Path("/srv/portal")
+
+    default = database_from_url("postgres://portal:p%40ss@db.local/portal", base)
+    chosen = database_from_url(
+        "postgres://portal@db.local/portal?connect_timeout=2&options=-c%20jit%3Don&sslmode=require",
+        base,
+    )
+
+    assert default["PASSWORD"] == "p@ss"
+    assert default["OPTIONS"] == {"connect_timeout": 5, "options": "-c jit=off"}
+    assert (default["CONN_MAX_AGE"], default["CONN_HEALTH_CHECKS"]) == (60, True)
+    assert chosen["OPTIONS"] == {"connect_timeout": 2, "options": "-c jit=on", "sslmode": "require"}
+
+
+def test_a_relative_sqlite_path_is_read_from_the_project():
+    from procurement_portal.environment import database_from_url
+
+    base = Path("/srv/portal")
+    assert database_from_url("sqlite:///var/x.sqlite3", base)["NAME"] == base / "var" / "x.sqlite3"
+    assert database_from_url("sqlite:////data/p.sqlite3", base)["NAME"] == Path("/data/p.sqlite3")
+
+
 def test_hosts_and_paths_come_from_the_environment(values):
     config = values(
         DJANGO_SECRET_KEY="x" * 50,
@@ -70,8 +96,9 @@ def test_hosts_and_paths_come_from_the_environment(values):
         ({"DJANGO_DEBUG": "peut-être"}, "DJANGO_DEBUG must be one of"),
         ({"DATABASE_URL": "mysql://x/y"}, "unsupported scheme"),
         ({"DATABASE_URL": "postgres://host/"}, "needs a database name"),
+        ({"DATABASE_URL": "sqlite://"}, "a sqlite URL needs a file path"),
         ({"DJANGO_CONN_MAX_AGE": "soon", "DATABASE_URL": "postgres://h/db"}, "whole number"),
-        ({"DATABASE_URL": "postgres://h:port/db"}, "DATABASE_URL: the port must be a number"),
+        ({"DATABASE_URL": "postgres://h:port/db"}, "the port must be a number"),
         ({"DJANGO_LOG_LEVEL": "bavard"}, "DJANGO_LOG_LEVEL must be one of"),
         ({"DJANGO_SITE_URL": "portail.example.org"}, "DJANGO_SITE_URL must be an absolute URL"),
         ({"DJANGO_EMAIL_PORT": "70000"}, "DJANGO_EMAIL_PORT must be at most 65535"),
