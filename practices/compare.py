@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from levers.models import LegalBasis, Lever
 from procurement_portal.forms import has_control_characters
 
+from .contact import contact_route
 from .models import Practice
 
 MAX_COMPARED = 4
@@ -68,9 +69,12 @@ def compared_practices(slugs):
             ),
             "sectors",
             "key_figures",
+            "documents",
         )
     )
     by_slug = {practice.slug: practice for practice in found}
+    for practice in by_slug.values():
+        practice.can_contact = contact_route(practice) is not None
     return [by_slug[slug] for slug in slugs if slug in by_slug], by_slug
 
 

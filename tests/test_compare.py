@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from practices.documents import Document
 from practices.models import Practice
 from tests.conftest import as_read
 from tests.factories import make_lever, make_practice, make_sector
@@ -52,6 +54,8 @@ def test_two_practices_side_by_side_in_one_table(client, practices):
         "Chiffres clés",
         "Conditions de réussite",
         "Points de vigilance",
+        "Documents",
+        "Contact",
         "Niveau de preuve",
     ]
     assert "<strong>0</strong>" in html and "Vigilance 1" in html
@@ -118,7 +122,43 @@ def test_list_cards_have_a_compare_checkbox_in_a_get_form(client, practices):
     assert 'form="comparer" class="button' in html
 
 
+def cell(html, row, column):
+    """The text of `row`'s cell in `column` (0 for the first practice)."""
+    cells = re.search(rf'<th scope="row">{row}</th>(.*?)</tr>', html, re.S).group(1)
+    return re.findall(r"<td>(.*?)</td>", cells, re.S)[column]
+
+
+def test_documents_and_ways_to_reach_each_practice_are_compared(client, practices, settings):
+    settings.PORTAL_EDITORS_EMAILS = []
+    a, b, c = practices[:3]
+    Document.objects.create(
+        practice=a,
+        title="Clause type d'insertion",
+        kind=Document.Kind.CLAUSE,
+        file=SimpleUploadedFile("clause.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    Practice.objects.filter(pk=a.pk).update(contact_email="referent@example.org")
+    Practice.objects.filter(pk=b.pk).update(
+        contact_email="", contact_name="Service achats", contact_url="https://example.org/ecrire"
+    )
+    Practice.objects.filter(pk=c.pk).update(contact_email="", contact_url="")
+
+    html = as_read(client.get(URL, {"pratique": [a.slug, b.slug, c.slug]}).content.decode())
+
+    assert ">Clause type d&#x27;insertion</a>" in cell(html, "Documents", 0)
+    assert "Clause type (PDF" in cell(html, "Documents", 0)
+    assert "Aucun" in cell(html, "Documents", 1)
+    assert f'href="/pratiques/{a.slug}/contacter/"' in cell(html, "Contact", 0)
+    assert "referent@example.org" not in html
+    assert "Service achats" in cell(html, "Contact", 1)
+    assert 'href="https://example.org/ecrire"' in cell(html, "Contact", 1)
+    assert "/contacter/" not in cell(html, "Contact", 1)
+    assert "Aucun contact n'est publié" in cell(html, "Contact", 2)
+    assert 'href="/contact/"' in cell(html, "Contact", 2)
+
+
 def test_query_budget(client, practices, django_assert_max_num_queries):
     slugs = [p.slug for p in practices[:4]]
-    with django_assert_max_num_queries(5):
+    # The practices, then their levers, legal bases, sectors, key figures and documents.
+    with django_assert_max_num_queries(6):
         client.get(URL, {"pratique": slugs})
