@@ -221,14 +221,16 @@ def _busy():
     return response
 
 
-def _too_many():
+def _too_many(limit):
+    minutes = limit.minutes_left
     response = HttpResponse(
-        "Trop d'exports filtrés depuis votre adresse : réessayez dans une heure, ou "
-        "téléchargez l'export complet (sans filtre), qui n'est pas limité.\n",
+        f"Trop d'exports filtrés depuis votre adresse : réessayez dans {minutes} "
+        f"minute{'s' if minutes > 1 else ''}, ou téléchargez l'export complet (sans filtre), "
+        "qui n'est pas limité.\n",
         content_type="text/plain; charset=utf-8",
         status=429,
     )
-    response["Retry-After"] = "3600"  # RateLimit's window
+    response["Retry-After"] = str(limit.seconds_left)
     return response
 
 
@@ -251,8 +253,9 @@ def export_csv(request):
     if error:
         return error
     filtered = filterset.is_bound
-    if filtered and not RateLimit(request, "exports", settings.PORTAL_EXPORTS_PER_HOUR).hit():
-        return _too_many()
+    limit = RateLimit(request, "exports", settings.PORTAL_EXPORTS_PER_HOUR)
+    if filtered and not limit.hit():
+        return _too_many(limit)
     snapshot = available_snapshot(request)
     if snapshot is None:
         return _busy()

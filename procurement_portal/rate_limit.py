@@ -62,12 +62,15 @@ class RateLimit:
         self.scope = scope
         self.limit = limit
         self.window = window
+        # Seconds until the client's window ends, as the last count said (the whole
+        # window until then).
+        self.seconds_left = window
 
     def _usage(self, increment):
         """django-ratelimit's count, or None when the cache fails: it lets only socket
         errors through (RATELIMIT_FAIL_OPEN), and Redis down raises ConnectionError."""
         try:
-            return get_usage(
+            usage = get_usage(
                 self.request,
                 group=self.scope,
                 key=lambda group, request: self.client_key,
@@ -77,6 +80,15 @@ class RateLimit:
         except Exception as error:
             logger.warning("Rate limit %s unavailable, submission allowed: %r", self.scope, error)
             return None
+        if usage is not None:
+            # time_left counts to the window's last second, which still belongs to it.
+            self.seconds_left = min(self.window, max(1, usage["time_left"] + 1))
+        return usage
+
+    @property
+    def minutes_left(self):
+        """The wait before a submission is accepted again, in whole minutes (at least 1)."""
+        return max(1, -(-self.seconds_left // 60))
 
     def exceeded(self):
         """Whether the limit is already reached (counts nothing)."""
@@ -95,8 +107,9 @@ class RateLimit:
 
 
 def too_many_requests(request, limit, noun, template="429.html"):
-    """The French 429 page (« `limit.limit` `noun` au plus par heure… »), with Retry-After."""
-    context = {"limit": limit.limit, "noun": noun, "window_minutes": limit.window // 60}
+    """The French 429 page (« `limit.limit` `noun` au plus par heure… réessayez dans 12
+    minutes »), with Retry-After: when the client's hourly window ends."""
+    context = {"limit": limit.limit, "noun": noun, "minutes_left": limit.minutes_left}
     response = render(request, template, context, status=429)
-    response["Retry-After"] = str(limit.window)
+    response["Retry-After"] = str(limit.seconds_left)
     return response

@@ -388,6 +388,14 @@ def as_read(text):
     return text.replace("\u00a0", " ")
 
 
+def retry_after(response):
+    """A rate-limited answer's Retry-After, in seconds: when the client's hourly window
+    ends (procurement_portal.rate_limit), so within the hour."""
+    seconds = int(response["Retry-After"])
+    assert 0 < seconds <= 3600
+    return seconds
+
+
 # Proposals (/proposer/), as their tests send them -----------------------------------
 
 PROPOSE_URL = reverse("practices:propose")

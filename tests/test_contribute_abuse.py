@@ -2,6 +2,8 @@
 
 import hashlib
 import re
+import time
+from types import SimpleNamespace
 
 from django.core import mail
 from django.test import Client
@@ -11,7 +13,7 @@ from procurement_portal.rate_limit import RateLimit
 
 from .conftest import PROPOSE_DONE_URL as DONE_URL
 from .conftest import PROPOSE_URL as URL
-from .conftest import page_text, post
+from .conftest import page_text, post, retry_after
 from .factories import proposal_data
 from .servers import ROOT
 
@@ -62,8 +64,9 @@ def test_rate_limit_answers_a_french_429_page(client, lever, settings):
     response = post(client, proposal_data(lever, title="Une de trop"))
 
     assert response.status_code == 429
-    assert response["Retry-After"] == "3600"
+    wait = retry_after(response)
     text = page_text(response)
+    assert f"Réessayez dans {-(-wait // 60)} minute" in text
     assert '<html lang="fr">' in text
     assert "Trop de propositions envoyées" in text
     assert "2 propositions au plus" in text
@@ -73,6 +76,23 @@ def test_rate_limit_answers_a_french_429_page(client, lever, settings):
     assert other.status_code == 302
     # Reading the form is never limited.
     assert client.get(URL).status_code == 200
+
+
+def test_the_wait_the_429_page_announces_is_the_wait_needed(client, lever, settings, monkeypatch):
+    settings.PORTAL_PROPOSALS_PER_HOUR = 1
+    now = [time.time()]
+    # django-ratelimit's clock only: its hourly windows, not the cache's expiry.
+    monkeypatch.setattr("django_ratelimit.core.time", SimpleNamespace(time=lambda: now[0]))
+    assert post(client, proposal_data(lever, title="Une")).status_code == 302
+    refused = post(client, proposal_data(lever, title="Deux"))
+    assert refused.status_code == 429
+    wait = retry_after(refused)
+
+    now[0] += wait - 1
+    assert post(client, proposal_data(lever, title="Trop tôt")).status_code == 429
+    now[0] += 1
+    assert post(client, proposal_data(lever, title="Trois")).status_code == 302
+    assert set(Practice.objects.values_list("title", flat=True)) == {"Une", "Trois"}
 
 
 def test_rate_limit_key_cannot_be_traced_back_to_the_address(client, lever, settings):
