@@ -201,3 +201,31 @@ def test_the_database_outage_page_has_zero_axe_violations(browser, site, axe_vio
         assert axe_violations(page) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_the_refusal_pages_of_a_form_have_zero_axe_violations(
+    browser, site, axe_violations, settings, width
+):
+    # 429: the limit already reached (0 here) refuses a message before reading it.
+    settings.PORTAL_PROPOSALS_PER_HOUR = 0
+    context = browser.new_context(locale="fr-FR", viewport={"width": width[0], "height": width[1]})
+    try:
+        page = context.new_page()
+        page.goto(site + "/contact/")
+        page.evaluate("document.querySelector('main form').noValidate = true")
+        with page.expect_navigation():
+            page.locator("main form").evaluate("form => form.requestSubmit()")
+        assert page.locator("h1").inner_text() == "Trop de demandes de contact envoyées"
+        assert page.get_by_text("Réessayez dans").count() == 1
+        assert axe_violations(page) == []
+        # 403: the form's CSRF cookie gone (expired, blocked), the portal's own French page.
+        page.goto(site + "/contact/")
+        context.clear_cookies()
+        page.evaluate("document.querySelector('main form').noValidate = true")
+        with page.expect_navigation():
+            page.locator("main form").evaluate("form => form.requestSubmit()")
+        assert "Votre envoi n'a pas pu être vérifié" in page.locator("main").inner_text()
+        assert axe_violations(page) == []
+    finally:
+        context.close()
