@@ -229,3 +229,33 @@ def test_the_refusal_pages_of_a_form_have_zero_axe_violations(
         assert axe_violations(page) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_the_400_and_500_pages_have_zero_axe_violations(browser, site, axe_violations, width):
+    from django.test import RequestFactory
+
+    from procurement_portal.errors import server_error
+
+    context = browser.new_context(locale="fr-FR", viewport={"width": width[0], "height": width[1]})
+    try:
+        page = context.new_page()
+        # 400: more query fields than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS).
+        response = page.goto(site + "/pratiques/?" + "&".join(f"a{n}=1" for n in range(1100)))
+        assert response.status == 400
+        assert axe_violations(page) == []
+        # 500: nothing here fails on purpose; the handler's page is served at an address
+        # of the live server, whose stylesheet it loads.
+        error = server_error(RequestFactory().get("/"))
+        assert error.status_code == 500
+        page.route(
+            site + "/erreur/",
+            lambda route: route.fulfill(
+                status=500, content_type="text/html; charset=utf-8", body=error.content
+            ),
+        )
+        assert page.goto(site + "/erreur/").status == 500
+        assert page.locator("h1").inner_text() == "Une erreur est survenue"
+        assert axe_violations(page) == []
+    finally:
+        context.close()
