@@ -342,21 +342,39 @@ class PracticeResource(resources.ModelResource):
         user = kwargs.get("user")
         try:
             workflow.check_transition(user, old_status, instance.status)
-            workflow.check_publication_date(user, old_date, instance.published_at)
         except ValidationError as error:
             errors.setdefault("status", []).extend(error.messages)
+        else:
+            # Checked when the status passes: a refused « publiée » dates the row too.
+            try:
+                workflow.check_publication_date(user, old_date, instance.published_at)
+            except ValidationError as error:
+                errors.setdefault("published_at", []).extend(error.messages)
         if "chiffres_cles" in row:
             try:
                 instance._imported_figures = KeyFiguresField.parse(row["chiffres_cles"])
             except ValueError as error:
-                errors.setdefault("key_figures", []).append(str(error))
+                errors.setdefault("chiffres_cles", []).append(str(error))
         if errors:
-            raise ValidationError(errors)
+            raise ValidationError(self.by_column(errors))
+
+    def by_column(self, errors):
+        """{column of the file: messages} from {model field: messages}: the preview names
+        each error after the column the editor typed in (« publiee_le », not
+        « published_at »)."""
+        columns = {f.attribute: f.column_name for f in self.get_import_fields() if f.attribute}
+        by_column = {}
+        for name, messages in errors.items():
+            by_column.setdefault(columns.get(name, name), []).extend(messages)
+        return by_column
 
     def before_save_instance(self, instance, row, **kwargs):
         # import_instance has refused what it could explain; this is the guard every path shares.
-        if workflow.enforce_publication_rights(kwargs.get("user"), instance):
-            raise ValidationError({"status": [workflow.NOT_ALLOWED_TO_PUBLISH]})
+        put_back = workflow.enforce_publication_rights(kwargs.get("user"), instance)
+        if put_back:
+            raise ValidationError(
+                self.by_column({name: [workflow.NOT_ALLOWED_TO_PUBLISH] for name in put_back})
+            )
 
     def save_instance(self, instance, is_create, row, **kwargs):
         user = kwargs.get("user")

@@ -185,7 +185,10 @@ class ReviewedChanges:
                     revisions.approve(revision, request.user, request.POST.getlist("replace"))
                 except revisions.LaterEdits as refused:
                     labels = ", ".join(f"« {revisions_display.label(n)} »" for n in refused.fields)
-                    self.message_user(request, LATER_EDITS.format(labels), messages.ERROR)
+                    verb = "ont été modifiés" if len(refused.fields) > 1 else "a été modifié"
+                    self.message_user(
+                        request, LATER_EDITS.format(f"{labels} {verb}"), messages.ERROR
+                    )
                     return redirect(request.path)
                 except IntegrityError:
                     # Another practice took the revision's address since it was written.
@@ -239,7 +242,7 @@ SLUG_TAKEN = (
     "autre pratique. Renvoyez-la à son auteur pour qu'il en choisisse un autre."
 )
 LATER_EDITS = (
-    "La révision n'a pas été approuvée : {} a été modifié directement depuis son envoi. "
+    "La révision n'a pas été approuvée : {} directement depuis son envoi. "
     "Comparez les versions ci-dessous, puis cochez ce que la révision doit remplacer, "
     "ou renvoyez-la à son auteur."
 )

@@ -7,7 +7,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers, widgets
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch
@@ -19,6 +20,18 @@ from simple_history.utils import get_m2m_reverse_field_name
 from practices.numbers import FrenchDecimalField
 
 from .admin_markdown import MarkdownTextarea
+
+
+class AutocompleteView(AutocompleteJsonView):
+    """The admin's search-as-you-type answers (/admin/autocomplete/), refused (403) for a
+    field that is no field of the model's own: Django looked up a reverse relation named
+    in the address (?field_name=key_figures) as if it were one, and failed (500)."""
+
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        if not source_field.concrete:
+            raise PermissionDenied
+        return term, model_admin, source_field, to_field_name
 
 
 class ReadOnlyAdmin:

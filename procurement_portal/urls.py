@@ -8,6 +8,7 @@ from levers.media import fiche_pdf
 from practices.documents import document_file
 from practices.sitemaps import sitemaps
 from practices.views import robots_txt
+from procurement_portal.admin import AutocompleteView
 from procurement_portal.admin_markdown import markdown_preview
 
 handler400 = "procurement_portal.errors.bad_request"
@@ -18,6 +19,11 @@ urlpatterns = [
         "admin/apercu-markdown/",
         admin.site.admin_view(markdown_preview),
         name="admin_markdown_preview",
+    ),
+    # Before the admin's own, which it replaces (procurement_portal.admin.AutocompleteView).
+    path(
+        "admin/autocomplete/",
+        admin.site.admin_view(AutocompleteView.as_view(admin_site=admin.site)),
     ),
     path("admin/", admin.site.urls),
     # GET and HEAD only, as every public page (Django's view answers a POST too).

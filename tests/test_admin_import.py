@@ -1,6 +1,7 @@
 """Spreadsheet import of practices: preview, all or nothing, errors by line, no duplicates."""
 
 import io
+from html import unescape
 
 import pytest
 import tablib
@@ -176,8 +177,51 @@ def test_an_editor_cannot_publish_through_an_import(levers):
     dataset = tablib.Dataset(row("alpha", statut="published"), headers=HEADERS)
     result = PracticeResource().import_data(dataset, user=make_staff(EDITORS))
     assert result.has_validation_errors()
-    assert "responsables éditoriaux" in str(result.invalid_rows[0].error_dict)
+    errors = result.invalid_rows[0].error_dict
+    # Named after the file's column, where the editor typed it.
+    assert list(errors) == ["statut"]
+    assert "responsables éditoriaux" in str(errors["statut"])
     assert not Practice.objects.exists()
+
+
+def test_a_publication_date_an_editor_changes_is_refused_under_its_column(levers):
+    PracticeResource().import_data(
+        tablib.Dataset(
+            [*row("alpha", statut="published"), "01/06/2021 10:00"],
+            headers=[*HEADERS, "publiee_le"],
+        ),
+        user=make_staff(PUBLISHERS),
+    )
+    changed = tablib.Dataset(
+        [*row("alpha", statut="published"), "01/01/2020 00:00"], headers=[*HEADERS, "publiee_le"]
+    )
+    result = PracticeResource().import_data(changed, user=make_staff(EDITORS))
+
+    errors = result.invalid_rows[0].error_dict
+    assert list(errors) == ["publiee_le"]
+    assert "date de publication" in str(errors["publiee_le"])
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content", "message"),
+    [
+        ("0", "slug,title\nabc,Référence\n".encode("cp1252"), "« CSV UTF-8 (délimité"),
+        ("1", b"PK\x03\x04 not really a workbook", "pas pu être lu dans le format choisi"),
+    ],
+    ids=["excel-csv", "broken-xlsx"],
+)
+def test_a_file_that_cannot_be_read_is_explained_in_french(client, levers, fmt, content, message):
+    client.force_login(make_staff(EDITORS))
+    upload = SimpleUploadedFile("pratiques", content, "application/octet-stream")
+
+    response = client.post(
+        "/admin/practices/practice/import/",
+        {"resource": "0", "format": fmt, "import_file": upload},
+    )
+
+    page = unescape(response.content.decode())
+    assert message in page
+    assert "Error" not in page and "encountered" not in page
 
 
 def test_a_publisher_can_publish_through_an_import(levers):

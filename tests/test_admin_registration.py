@@ -71,3 +71,19 @@ def test_lists_with_counts_are_paginated_in_a_stable_order(client, content, url)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UnorderedObjectListWarning)
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "app_label=practices&model_name=practice&field_name=key_figures",
+        "app_label=levers&model_name=lever&field_name=legal_bases",
+    ],
+)
+def test_autocomplete_refuses_a_relation_named_from_the_other_side(client, content, query):
+    url = f"/admin/autocomplete/?{query}&term=a"
+    assert client.get(url).status_code == 302  # to the login page, as every admin page
+    client.force_login(make_staff(is_superuser=True))
+    assert client.get(url).status_code == 403
+    real = "/admin/autocomplete/?app_label=practices&model_name=practice&field_name=levers"
+    assert client.get(f"{real}&term=clau").json()["results"]

@@ -248,6 +248,24 @@ class PracticeAdmin(
         except FileNotFoundError:
             return self.import_gone(request)
 
+    def add_data_read_fail_error_to_form(self, form, error):
+        # import-export names the exception (« Erreur 'UnicodeDecodeError'… »): editors
+        # need what to do. Excel's « CSV » is Windows-1252, its « CSV UTF-8 » is what reads.
+        if isinstance(error, UnicodeDecodeError):
+            message = (
+                "Ce fichier CSV n'est pas encodé en UTF-8 : dans Excel, choisissez « Enregistrer "
+                "sous » puis le type « CSV UTF-8 (délimité par des virgules) » ; dans "
+                "LibreOffice, le jeu de caractères « Unicode (UTF-8) » et la virgule comme "
+                "séparateur. Importez ensuite ce nouveau fichier."
+            )
+        else:
+            message = (
+                "Ce fichier n'a pas pu être lu dans le format choisi : vérifiez que le format "
+                "(CSV UTF-8 ou XLSX) correspond au fichier et que le fichier s'ouvre dans "
+                "votre tableur."
+            )
+        form.add_error("import_file", message)
+
     def import_gone(self, request):
         self.message_user(
             request,

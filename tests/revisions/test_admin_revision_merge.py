@@ -90,6 +90,20 @@ def test_a_field_edited_both_ways_is_replaced_only_when_the_reviewer_ticks_it(
     assert PracticeRevision.objects.get().status == PracticeRevision.Status.APPROVED
 
 
+def test_the_refusal_names_every_field_edited_both_ways_in_the_plural(
+    client, practice, editor, publisher
+):
+    edit(client, editor, practice, title="Titre proposé", summary="Résumé proposé.")
+    edit(client, publisher, practice, title="Titre direct", summary="Résumé direct.")
+
+    response = approve(client, publisher, practice)
+
+    assert any(
+        "« Titre », « Résumé » ont été modifiés directement depuis son envoi" in m
+        for m in messages_of(response)
+    )
+
+
 def test_the_editor_goes_on_from_the_published_version_with_their_changes(
     client, practice, editor, publisher
 ):
