@@ -92,6 +92,8 @@ def test_a_good_file_is_previewed_then_imported(client, levers):
     response = preview(client, upload)
     assert response.status_code == 200
     assert "confirm_form" in response.context
+    # The project's preview template: its comments stay in the template.
+    assert "{#" not in response.content.decode() and "RGAA" not in response.content.decode()
     assert not Practice.objects.exists()  # the preview changes nothing
     confirm(client, response)
     alpha = Practice.objects.get(slug="alpha")
