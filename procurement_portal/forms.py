@@ -19,11 +19,18 @@ import re
 
 from django import forms
 
-# Control characters other than tab, newline and carriage return.
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab, newline and carriage return (C0, DEL and C1), and the
+# invisible ones that change how a text reads: direction overrides and isolates (a name
+# shown backwards, « Trojan Source »), direction marks, zero-width space, line and
+# paragraph separators, a byte-order mark inside the text. Joiners stay (emoji, scripts).
+CONTROL_CHARS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
+    r"\u2066-\u2069\ufeff]"
+)
 CONTROL_CHARS_MESSAGE = (
-    "Ce champ contient des caractères invisibles non autorisés (caractère nul ou de "
-    "contrôle), souvent issus d'un copier-coller. Retapez le texte puis renvoyez le formulaire."
+    "Ce champ contient des caractères invisibles non autorisés (caractère de contrôle, "
+    "de direction du texte ou espace sans largeur), souvent issus d'un copier-coller. "
+    "Retapez le texte puis renvoyez le formulaire."
 )
 
 

@@ -105,7 +105,8 @@ def test_key_figures_are_optional_and_blank_rows_ignored(client, lever):
     assert not Practice.objects.get().key_figures.exists()
 
 
-@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f"])
+# C0, DEL, C1 (NEL), a direction override, a zero-width space.
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\u202e", "\u200b"])
 @pytest.mark.parametrize(
     "field",
     [

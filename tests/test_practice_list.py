@@ -400,6 +400,13 @@ def test_form_rejects_nul_bytes_before_any_query(db, django_assert_num_queries):
     assert errors["q"] == ["La recherche contient des caractères non autorisés."]
 
 
+def test_a_search_that_would_read_backwards_is_refused(client, content):
+    html_ = as_read(client.get(URL, {"q": "cafe\u202eelbatiuqe"}).content.decode())
+
+    assert "La recherche contient des caractères non autorisés." in html_
+    assert "\u202e" not in html_
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("name", PARAMETERS)
 def test_nul_byte_never_reaches_postgresql(client, content, name):
