@@ -145,7 +145,7 @@ def contact(request, slug):
     if request.method == "POST":
         rate_limit = RateLimit(request, "contact", settings.PORTAL_PROPOSALS_PER_HOUR)
         if rate_limit.exceeded():
-            return too_many_requests(request, rate_limit, noun="messages")
+            return too_many_requests(request, rate_limit, noun="messages", feminine=False)
         form = ContactForm(request.POST)
         if form.is_spam():
             rate_limit.hit()
@@ -153,7 +153,7 @@ def contact(request, slug):
             return redirect(f"{done}?transmis=1")
         if form.is_valid():
             if not rate_limit.hit():
-                return too_many_requests(request, rate_limit, noun="messages")
+                return too_many_requests(request, rate_limit, noun="messages", feminine=False)
             data = form.cleaned_data
             message = ContactMessage.objects.create(
                 practice=practice,

@@ -106,10 +106,16 @@ class RateLimit:
         return usage is None or not usage["should_limit"]
 
 
-def too_many_requests(request, limit, noun, template="429.html"):
+def too_many_requests(request, limit, noun, template="429.html", feminine=True):
     """The French 429 page (« `limit.limit` `noun` au plus par heure… réessayez dans 12
-    minutes »), with Retry-After: when the client's hourly window ends."""
-    context = {"limit": limit.limit, "noun": noun, "minutes_left": limit.minutes_left}
+    minutes »), with Retry-After: when the client's hourly window ends. `feminine`: the
+    noun's gender, for « envoyées » or « envoyés »."""
+    context = {
+        "limit": limit.limit,
+        "noun": noun,
+        "sent": "envoyées" if feminine else "envoyés",
+        "minutes_left": limit.minutes_left,
+    }
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(limit.seconds_left)
     return response

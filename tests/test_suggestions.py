@@ -83,6 +83,8 @@ def test_bad_input_gets_a_french_message(client, practice, values, message):
     response = client.post(url(practice), values)
     assert response.status_code == 200
     assert message in response.content.decode()
+    # The summary fits every form (« envoyez-le » said it of « votre suggestion »).
+    assert "Corrigez les points suivants, puis renvoyez le formulaire" in response.content.decode()
     assert Suggestion.objects.count() == 0
 
 
