@@ -25,6 +25,7 @@ from procurement_portal.rate_limit import RateLimit, too_many_requests
 
 from .legal import LegalText
 from .models import Department, Region
+from .numbers import format_french_decimal
 from .proposal_forms import TextField
 from .site_contact import SiteMessage
 from .text import fold
@@ -99,7 +100,7 @@ class ContactForm(PublicForm):
         label="Votre message",
         max_length=MESSAGE_MAX_LENGTH,
         single_line=False,
-        help_text=f"{MESSAGE_MAX_LENGTH} caractères au plus.",
+        help_text=f"{format_french_decimal(MESSAGE_MAX_LENGTH)} caractères au plus.",
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     # Hidden from people by CSS (.hp-field); robots fill it in.

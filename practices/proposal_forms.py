@@ -11,14 +11,14 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 
 from levers.models import Lever
 from procurement_portal.forms import PublicForm, honeypot_field
 
 from .alerts.models import PublicationNotice
 from .models import FIRST_YEAR, LAST_YEAR, Department, KeyFigure, Practice, Sector
-from .numbers import FrenchDecimalField
+from .numbers import FrenchDecimalField, format_french_decimal
 from .proposals import submit_proposal
 
 LINE_BREAK = re.compile(r"[\r\n]")
@@ -41,6 +41,22 @@ def reject_line_breaks(value):
         raise ValidationError("Ce champ tient sur une seule ligne.", code="line_break")
 
 
+class FrenchMaxLengthValidator(MaxLengthValidator):
+    """Django's length check, its numbers written the French way (« 1 000 », « 1 001 »)."""
+
+    message = "%(limit_value)s caractères au plus (vous en avez saisi %(show_value)s)."
+
+    def __call__(self, value):
+        length = self.clean(value)
+        if self.compare(length, self.limit_value):
+            params = {
+                "limit_value": format_french_decimal(self.limit_value),
+                "show_value": format_french_decimal(length),
+                "value": value,
+            }
+            raise ValidationError(self.message, code=self.code, params=params)
+
+
 class TextField(forms.CharField):
     """A required-by-default text field with a length limit and a French message for it."""
 
@@ -48,12 +64,15 @@ class TextField(forms.CharField):
         kwargs.setdefault(
             "error_messages",
             {
-                "max_length": f"{max_length} caractères au plus (vous en avez saisi "
-                "%(show_value)d).",
+                "max_length": FrenchMaxLengthValidator.message,
                 "required": "Ce champ est obligatoire.",
             },
         )
         super().__init__(max_length=max_length, **kwargs)
+        self.validators = [
+            FrenchMaxLengthValidator(max_length) if isinstance(v, MaxLengthValidator) else v
+            for v in self.validators
+        ]
         if single_line:
             self.validators.append(reject_line_breaks)
 

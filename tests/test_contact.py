@@ -185,7 +185,7 @@ def test_form_requires_a_csrf_token(practice):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("message", "x" * 3001, "3000 caractères au plus"),
+        ("message", "x" * 3001, "3\u202f000 caractères au plus (vous en avez saisi 3\u202f001)"),
         ("sender_name", "x" * 121, "120 caractères au plus"),
         ("sender_organisation", "Ville\x00de Rennes", "caractères invisibles"),
         ("message", "Bonjour\x1b[31m", "caractères invisibles"),
@@ -209,9 +209,7 @@ def test_shared_rate_limit_answers_429(client, practice, smtp_server, settings):
     assert refused.status_code == 429
     # « messages » is masculine, unlike the other forms' nouns.
     assert "Trop de messages envoyés" in as_read(refused.content.decode())
-    assert "2 messages au plus peuvent être envoyés par heure" in as_read(
-        refused.content.decode()
-    )
+    assert "2 messages au plus peuvent être envoyés par heure" in as_read(refused.content.decode())
     assert ContactMessage.objects.count() == 2
 
 

@@ -27,7 +27,8 @@ def test_each_text_field_accepts_its_limit_and_refuses_one_more(client, lever, f
     too_long = post(client, proposal_data(lever, **{field: "é" * (limit + 1)}))
 
     assert too_long.status_code == 200
-    assert f"{limit} caractères au plus (vous en avez saisi {limit + 1})" in page_text(too_long)
+    written = f"{limit:,} caractères au plus (vous en avez saisi {limit + 1:,})"
+    assert written.replace(",", "\u202f") in page_text(too_long)
     assert not Practice.objects.exists()
 
     assert post(client, proposal_data(lever, **{field: "é" * limit})).status_code == 302

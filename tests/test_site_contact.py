@@ -110,7 +110,7 @@ def test_the_form_requires_a_csrf_token(db):
         ({"name": ""}, "name", "Ce champ est obligatoire."),
         ({"email": "pas-une-adresse"}, "email", "Indiquez une adresse électronique valide"),
         ({"subject": "x" * 151}, "subject", "150 caractères au plus"),
-        ({"message": "x" * 5001}, "message", "5000 caractères au plus"),
+        ({"message": "x" * 5001}, "message", "5\u202f000 caractères au plus"),
         ({"subject": "Deux\nlignes"}, "subject", "une seule ligne"),
         ({"message": "Nul\x00"}, "message", "caractères invisibles non autorisés"),
         ({"name": "Bip\x07"}, "name", "caractères invisibles non autorisés"),
@@ -179,3 +179,7 @@ def test_old_messages_are_purged_with_the_contributions(db, settings):
     call_command("purge_contributions")
     assert list(SiteMessage.objects.all()) == [recent]
     assert not SiteMessage.objects.filter(pk=old.pk).exists()
+
+
+def test_the_message_limit_is_written_the_french_way(client, db):
+    assert "5\u202f000 caractères au plus." in client.get(URL).content.decode()

@@ -1,6 +1,7 @@
 """The pages a French public site must have: legal texts, site map, footer everywhere."""
 
 import re
+from datetime import datetime
 from html import unescape
 
 import pytest
@@ -224,3 +225,17 @@ def test_a_changed_legal_text_shows_at_once_through_the_page_cache(client, page_
     with committed():
         text_.save()
     assert "Texte revu deux fois" in client.get("/mentions-legales/").content.decode()
+
+
+class FirstOfMarch(datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return datetime(2026, 3, 1, 9, 30, tzinfo=tz)
+
+
+def test_the_open_data_page_dates_its_citation_example_in_french(client, db, monkeypatch):
+    monkeypatch.setattr("django.template.defaulttags.datetime", FirstOfMarch)
+
+    page = client.get("/donnees/").content.decode().replace("\u00a0", " ")
+
+    assert "données extraites le 1<sup>er</sup> mars 2026 »" in page

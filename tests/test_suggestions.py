@@ -73,7 +73,7 @@ def test_failing_mail_server_keeps_the_suggestion(client, practice, smtp_server)
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"message": "x" * 2001}, "2000 caractères au plus"),
+        ({"message": "x" * 2001}, "2\u202f000 caractères au plus"),
         ({"message": "Texte\x00nul"}, "caractères invisibles"),
         ({"message": "ok", "email": "pas une adresse"}, "adresse électronique valide"),
         ({"message": ""}, "obligatoire"),
