@@ -61,11 +61,15 @@ class KnownChoices:
         return self[value] if value in self.rows else default
 
 
+# How every list filter names a value it does not know.
+INVALID_CHOICE = "« %(value)s » ne fait pas partie des choix proposés."
+
+
 class SlugMultipleChoiceField(KnownChoicesMixin, forms.ModelMultipleChoiceField):
     """Multiple choice by slug or code, with messages a visitor understands."""
 
     default_error_messages = {
-        "invalid_choice": "« %(value)s » ne fait pas partie des choix proposés.",
+        "invalid_choice": INVALID_CHOICE,
         "invalid_pk_value": "« %(pk)s » n'est pas une valeur valide.",
         "invalid_list": "Indiquez une liste de valeurs.",
     }

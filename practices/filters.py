@@ -24,6 +24,7 @@ from procurement_portal.page_cache import cached_for_content
 from .describe import ActiveFilter, search_label
 from .facets import FACETS
 from .filter_fields import (
+    INVALID_CHOICE,
     QUERY_MAX_LENGTH,
     KnownChoices,
     PracticeFilterForm,
@@ -101,12 +102,14 @@ class PracticeFilter(django_filters.FilterSet):
         field_name="authority_type",
         choices=Practice.AuthorityType.choices,
         distinct=False,
+        error_messages={"invalid_choice": INVALID_CHOICE},
     )
     preuve = django_filters.MultipleChoiceFilter(
         label="Niveau de preuve",
         field_name="evidence_level",
         choices=EvidenceLevel.choices,
         distinct=False,
+        error_messages={"invalid_choice": INVALID_CHOICE},
     )
     annee = django_filters.NumberFilter(
         label="Année",
@@ -119,7 +122,15 @@ class PracticeFilter(django_filters.FilterSet):
             "max_value": f"Indiquez une année jusqu'à {LAST_YEAR}.",
         },
     )
-    tri = django_filters.CharFilter(label="Trier par", method="filter_sort")
+    tri = django_filters.ChoiceFilter(
+        label="Trier par",
+        method="filter_sort",
+        choices=list(SORTS.items()),
+        error_messages={
+            "invalid_choice": "« %(value)s » n'est pas un tri proposé : choisissez pertinence, "
+            "recent ou titre."
+        },
+    )
 
     class Meta:
         model = Practice
