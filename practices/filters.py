@@ -32,7 +32,7 @@ from .filter_fields import (
     SlugMultipleChoiceFilter,
 )
 from .models import FIRST_YEAR, LAST_YEAR, Department, EvidenceLevel, Practice, Region, Sector
-from .search import load_synonyms, order_by_relevance, search_practices
+from .search import load_synonyms, order_by_relevance, parse, search_practices
 from .text import fold
 
 
@@ -205,7 +205,22 @@ class PracticeFilter(django_filters.FilterSet):
         return "pertinence" if searched else "recent"
 
     def search_query(self):
+        """The search, or "" when none of its words can be looked up (« x », « le », « d' »):
+        the page then lists every practice without naming a search (ignored_search())."""
+        if not hasattr(self, "_search_query"):
+            typed = self.typed_search()
+            # A word found without synonyms stays one with them: the groups (a query) are
+            # read only for a search of stop words, which may be an acronym (« AI »).
+            searchable = typed and (parse(typed) or parse(typed, self.synonyms()))
+            self._search_query = typed if searchable else ""
+        return self._search_query
+
+    def typed_search(self):
         return (self._cleaned().get("q") or "").strip()
+
+    def ignored_search(self):
+        """The search typed when it holds no word to look up, else ""."""
+        return self.typed_search() if not self.search_query() else ""
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

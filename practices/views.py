@@ -178,6 +178,7 @@ def practice_list(request):
         "description": describe_results(paginator.count, active) if active else "",
         "feed_query": feed_query.urlencode(),
         "has_errors": bool(filterset.is_bound and filterset.errors),
+        "ignored_search": filterset.ignored_search() if filterset.is_bound else "",
     }
     return render(request, "practices/practice_list.html", context)
 

@@ -135,3 +135,16 @@ def test_bad_input_on_postgresql(client, content):
         {"annee": "99999999999999999999"},
     ]:
         assert client.get(URL, query).status_code == 200, query
+
+
+@pytest.mark.parametrize("query", ["x", "le", "d'", "  de la  "])
+def test_a_search_without_a_word_to_look_up_says_so_and_names_no_search(client, content, query):
+    response = client.get(URL, {"q": query})
+
+    page = text(response)
+    assert "ne contient aucun mot pris en compte" in page
+    assert response.context["description"] == ""  # « 4 pratiques – « x » » claimed matches
+    assert "<h1>Pratiques des collectivités</h1>" in page
+    assert len(listed(response)) == 4
+    # « AI » is a stop word and an acronym (association intermédiaire): it is searched.
+    assert "ne contient aucun mot" not in text(client.get(URL, {"q": "AI"}))

@@ -20,6 +20,7 @@ PAGE_TYPES = {
     "liste filtrée sans résultat": "/pratiques/?levier=spaser&q=cafe&region=53",
     "liste avec erreurs": "/pratiques/?levier=inconnu&annee=abc",
     "recherche avec suggestion": "/pratiques/?q=restoration+colective",
+    "recherche sans mot pris en compte": "/pratiques/?q=le",
     "pratique": "/pratiques/mayotte-achat-socialement-responsable/",
     "leviers": "/leviers/",
     "levier": "/leviers/spaser/",
