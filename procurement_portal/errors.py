@@ -3,6 +3,7 @@ unreachable database is a 503 (procurement_portal.outage), not a 500."""
 
 import sys
 
+from django.shortcuts import render
 from django.views import defaults
 
 from practices.api import json_error
@@ -28,3 +29,20 @@ def server_error(request):
     if request.path.startswith(API_PREFIX):
         return json_error(500, "Erreur du serveur : réessayez dans quelques minutes.")
     return defaults.server_error(request)
+
+
+class MethodNotAllowedPage:
+    """A 405 answer without a body (Django's require_safe and require_http_methods) gets
+    the French page, with its Allow header: a visitor saw a blank page. The API's 405 is
+    already JSON, and a HEAD keeps no body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.method == "HEAD":
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page

@@ -98,6 +98,8 @@ MIDDLEWARE = [
     # No-break spaces of French punctuation in public pages: below the page cache (pages
     # are stored set right), GZip, ETags and Content-Length (computed from the final bytes).
     "procurement_portal.typography.FrenchTypographyMiddleware",
+    # Below the typography, which sets its French page too.
+    "procurement_portal.errors.MethodNotAllowedPage",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]

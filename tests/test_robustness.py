@@ -389,6 +389,18 @@ def test_other_methods_get_a_405_never_a_server_error(site, url):
         assert method(url).status_code == 405, (url, method)
 
 
+@pytest.mark.parametrize("url", ["/pratiques/", "/pratiques/export.csv", "/sitemap.xml"])
+def test_a_405_is_a_french_page_that_names_the_allowed_methods(client, db, url):
+    response = client.post(url)
+
+    assert response.status_code == 405
+    assert response["Allow"] in {"GET, HEAD", "HEAD, GET"}
+    page = response.content.decode()
+    assert '<html lang="fr">' in page
+    assert "Action impossible sur cette page" in page
+    assert client.head(url).status_code != 405
+
+
 @pytest.mark.parametrize("page", ["change", "history", "delete", "relecture", "copie"])
 def test_an_out_of_range_id_in_an_admin_address_is_a_404_or_a_redirect(client, db, page):
     client.force_login(make_staff("Responsables éditoriaux"))

@@ -233,8 +233,8 @@ def test_the_refusal_pages_of_a_form_have_zero_axe_violations(
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_the_400_and_500_pages_have_zero_axe_violations(browser, site, axe_violations, width):
-    from django.test import RequestFactory
+def test_the_400_405_and_500_pages_have_zero_axe_violations(browser, site, axe_violations, width):
+    from django.test import Client, RequestFactory
 
     from procurement_portal.errors import server_error
 
@@ -257,6 +257,18 @@ def test_the_400_and_500_pages_have_zero_axe_violations(browser, site, axe_viola
         )
         assert page.goto(site + "/erreur/").status == 500
         assert page.locator("h1").inner_text() == "Une erreur est survenue"
+        assert axe_violations(page) == []
+        # 405: a browser's POST meets the CSRF check first; the page as a client gets it.
+        refused = Client().post("/pratiques/")
+        assert refused.status_code == 405
+        page.route(
+            site + "/refuse/",
+            lambda route: route.fulfill(
+                status=405, content_type="text/html; charset=utf-8", body=refused.content
+            ),
+        )
+        assert page.goto(site + "/refuse/").status == 405
+        assert page.locator("h1").inner_text() == "Action impossible sur cette page"
         assert axe_violations(page) == []
     finally:
         context.close()
