@@ -36,6 +36,11 @@ class PageDiskCache(DjangoCache):
     def close(self, **kwargs):
         pass
 
+    def release(self):
+        """Close this thread's SQLite connections for good (close() keeps them for the next
+        request): for a cache that is done with, such as each test's own."""
+        super().close()
+
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None, read=False, tag=None):
         return super().set(key, value, timeout, version, read, tag, retry=False)
 

@@ -232,6 +232,19 @@ def test_the_refusal_pages_of_a_form_have_zero_axe_violations(
         context.close()
 
 
+def show(page, address, response):
+    """Open `address`, answered with `response` (a page rendered in the test)."""
+    page.route(
+        address,
+        lambda route: route.fulfill(
+            status=response.status_code,
+            content_type="text/html; charset=utf-8",
+            body=response.content,
+        ),
+    )
+    return page.goto(address)
+
+
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_the_400_405_and_500_pages_have_zero_axe_violations(browser, site, axe_violations, width):
     from django.test import Client, RequestFactory
@@ -245,29 +258,13 @@ def test_the_400_405_and_500_pages_have_zero_axe_violations(browser, site, axe_v
         response = page.goto(site + "/pratiques/?" + "&".join(f"a{n}=1" for n in range(1100)))
         assert response.status == 400
         assert axe_violations(page) == []
-        # 500: nothing here fails on purpose; the handler's page is served at an address
-        # of the live server, whose stylesheet it loads.
-        error = server_error(RequestFactory().get("/"))
-        assert error.status_code == 500
-        page.route(
-            site + "/erreur/",
-            lambda route: route.fulfill(
-                status=500, content_type="text/html; charset=utf-8", body=error.content
-            ),
-        )
-        assert page.goto(site + "/erreur/").status == 500
+        # 500 and 405: nothing here fails on purpose, and a browser's POST meets the CSRF
+        # check first: the pages rendered here are served at addresses of the live server,
+        # whose stylesheet they load.
+        assert show(page, site + "/erreur/", server_error(RequestFactory().get("/"))).status == 500
         assert page.locator("h1").inner_text() == "Une erreur est survenue"
         assert axe_violations(page) == []
-        # 405: a browser's POST meets the CSRF check first; the page as a client gets it.
-        refused = Client().post("/pratiques/")
-        assert refused.status_code == 405
-        page.route(
-            site + "/refuse/",
-            lambda route: route.fulfill(
-                status=405, content_type="text/html; charset=utf-8", body=refused.content
-            ),
-        )
-        assert page.goto(site + "/refuse/").status == 405
+        assert show(page, site + "/refuse/", Client().post("/pratiques/")).status == 405
         assert page.locator("h1").inner_text() == "Action impossible sur cette page"
         assert axe_violations(page) == []
     finally:
