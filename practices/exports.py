@@ -253,9 +253,10 @@ def export_csv(request):
     if error:
         return error
     filtered = filterset.is_bound
-    limit = RateLimit(request, "exports", settings.PORTAL_EXPORTS_PER_HOUR)
-    if filtered and not limit.hit():
-        return _too_many(limit)
+    if filtered:
+        limit = RateLimit(request, "exports", settings.PORTAL_EXPORTS_PER_HOUR)
+        if not limit.hit():
+            return _too_many(limit)
     snapshot = available_snapshot(request)
     if snapshot is None:
         return _busy()

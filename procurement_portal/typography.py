@@ -27,7 +27,6 @@ _PAGE = re.compile(
     r"| +([:;?!»])|« +",
     re.IGNORECASE | re.DOTALL,
 )
-_TEXT = re.compile(r" +([:;?!»])|« +")
 
 
 def _set(match):
@@ -37,18 +36,9 @@ def _set(match):
     return NBSP + punctuation if punctuation else "«" + NBSP
 
 
-def _set_text(match):
-    punctuation = match.group(1)
-    return NBSP + punctuation if punctuation else "«" + NBSP
-
-
-def french_text(text):
-    """`text` (no markup) with its spaces around French punctuation made no-break."""
-    return _TEXT.sub(_set_text, text)
-
-
 def french_html(html):
-    """`html` with french_text() applied to the text between its tags only."""
+    """`html` (or plain text) with the spaces around French punctuation made no-break, in
+    the text between its tags only."""
     return _PAGE.sub(_set, html)
 
 

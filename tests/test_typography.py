@@ -3,7 +3,7 @@
 import re
 from html import unescape
 
-from procurement_portal.typography import french_html, french_text
+from procurement_portal.typography import french_html
 from tests.factories import make_lever, make_practice, make_staff
 
 NBSP = "\u00a0"
@@ -16,12 +16,12 @@ def visible_text(html):
 
 
 def test_french_punctuation_gets_a_no_break_space():
-    assert french_text("Levier : SPASER ; et ensuite ? Oui ! « Territoire »") == (
+    assert french_html("Levier : SPASER ; et ensuite ? Oui ! « Territoire »") == (
         f"Levier{NBSP}: SPASER{NBSP}; et ensuite{NBSP}? Oui{NBSP}! «{NBSP}Territoire{NBSP}»"
     )
     # Already right, or nothing to do: unchanged.
-    assert french_text(f"Levier{NBSP}: x") == f"Levier{NBSP}: x"
-    assert french_text("https://exemple.fr/?q=a:b 10:30") == "https://exemple.fr/?q=a:b 10:30"
+    assert french_html(f"Levier{NBSP}: x") == f"Levier{NBSP}: x"
+    assert french_html("https://exemple.fr/?q=a:b 10:30") == "https://exemple.fr/?q=a:b 10:30"
 
 
 def test_only_text_between_tags_changes():

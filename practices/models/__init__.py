@@ -1,7 +1,8 @@
 """The practices app's models, one module per responsibility:
 
 - reference: regions, departments (INSEE codes), sectors, partners;
-- practice: practices, their queryset verbs, the first-publication rule, slugs;
+- practice: practices, their queryset verbs, the first-publication rule;
+- slugs: practice addresses (reserved ones, new ones, the messages of a refused one);
 - figures: their key figures and distinctions;
 - contribution: who proposed a practice through /proposer/ (personal data);
 - documents attached to practices (practices/documents.py, with the view serving them),
@@ -21,14 +22,13 @@ from .practice import (
     EVIDENCE_EXPLANATIONS,
     FIRST_YEAR,
     LAST_YEAR,
-    RESERVED_PRACTICE_SLUGS,
     EvidenceLevel,
     Practice,
     PracticeQuerySet,
-    unique_practice_slug,
     with_counts,
 )
 from .reference import Department, Partner, Region, Sector
+from .slugs import RESERVED_PRACTICE_SLUGS, unique_practice_slug
 
 __all__ = [
     "EVIDENCE_EXPLANATIONS",

@@ -1,24 +1,22 @@
 """Practices (case studies local authorities share): the model, its QuerySet verbs, the
-first-publication rule (Practice.publication_date) and the practice slugs.
+first-publication rule (Practice.publication_date); the slug rules are in slugs.py.
 
 Their key figures and distinctions are in figures.py; what a practice is found by
 (search_text) in practices/search_text.py."""
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from levers.models import Fiche, Lever
 from procurement_portal.invalidation import PublicContentQuerySet
 
 from ..search_text import index_saved, refresh_search_text, set_search_texts
-from ..text import fold
 from .reference import Department, Partner, Sector
+from .slugs import check_not_reserved, taken_slug_error
 
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
@@ -368,28 +366,13 @@ class Practice(models.Model):
         return (self.slug,)
 
     def clean(self):
-        # Typed in the admin or a spreadsheet: /pratiques/flux/ is the feed, whatever
-        # practice claims it (generated slugs avoid these already).
-        if self.slug in RESERVED_PRACTICE_SLUGS:
-            raise ValidationError(
-                {
-                    "slug": f"L'adresse « {self.slug} » est réservée à une page du site : "
-                    "choisissez-en une autre."
-                }
-            )
+        check_not_reserved(self.slug)
 
     def unique_error_message(self, model_class, unique_check):
-        # Django: « Un objet Pratique avec ce champ … existe déjà », while the practice
-        # holding it may be hidden in the bin.
         if unique_check == ("slug",):
-            taken = Practice.objects.filter(slug=self.slug).exclude(pk=self.pk).first()
+            taken = taken_slug_error(self)
             if taken is not None:
-                where = ", dans la corbeille" if taken.deleted_at else ""
-                return ValidationError(
-                    f"Cette adresse est déjà prise par la pratique « {taken.title} »{where} : "
-                    "choisissez-en une autre.",
-                    code="unique",
-                )
+                return taken
         return super().unique_error_message(model_class, unique_check)
 
     def get_absolute_url(self):
@@ -434,23 +417,3 @@ class Practice(models.Model):
     def refresh_search_text(self):
         """Rebuild the search texts once levers, sectors, partners or key figures changed."""
         refresh_search_text(self)
-
-
-# Paths under /pratiques/ that are not practices (the feed, the CSV export, the
-# proposal form, the comparison): a generated slug must not shadow them.
-RESERVED_PRACTICE_SLUGS = frozenset({"flux", "export-csv", "proposer", "comparer"})
-
-
-def unique_practice_slug(text, suffix="", max_length=200):
-    """A slug no practice uses (deleted ones included) from `text`, then `suffix`:
-    titre, titre-2, titre-3… or titre-copie, titre-copie-2…"""
-    # "l'entretien" gives "l-entretien", not "lentretien".
-    stem = slugify(fold(text).replace("'", " "))[: max_length - 6 - len(suffix)].strip("-")
-    stem = "-".join(part for part in (stem or "pratique", suffix) if part)
-    taken = set(Practice.objects.filter(slug__startswith=stem).values_list("slug", flat=True))
-    taken |= RESERVED_PRACTICE_SLUGS
-    candidate, n = stem, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{stem}-{n}"
-    return candidate
