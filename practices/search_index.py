@@ -46,6 +46,14 @@ FTS_DEFINITION = (
 )
 
 _WORD = re.compile(r"[0-9a-z]+")
+# A synonym group's token in the search vectors (practices.search_synonyms): « zsyn12 ».
+SYNONYM_TOKEN = re.compile(r"zsyn[0-9]+")
+
+
+def synonym_token(pk) -> str:
+    return f"zsyn{pk}"
+
+
 _TEXT_WORD = re.compile(r"[^\W\d_]{3,}")
 # Words longer than this are not words anyone types (and not worth a suggestion).
 MAX_VOCABULARY_WORD = 40
@@ -317,6 +325,12 @@ def rebuild_vocabulary(registry=None):
     return len(counts)
 
 
-def rebuild(using="default"):
-    """Every index this module keeps: the SQLite full-text table and the vocabulary."""
+def rebuild(using="default", synonyms=True):
+    """Every index kept outside the database's own: the synonym tokens (unless the
+    caller wrote them, `synonyms=False`), the SQLite full-text table and the vocabulary;
+    returns (practices in the full-text table, words)."""
+    from . import search_synonyms
+
+    if synonyms:
+        search_synonyms.reindex(using, everything=True)
     return rebuild_fts(using), rebuild_vocabulary()

@@ -37,7 +37,8 @@ class Synonym(models.Model):
         help_text="Au moins deux termes séparés par « = », par exemple « SIAE = structure "
         "d'insertion par l'activité économique ». Une recherche sur l'un des termes trouve "
         "aussi les pratiques qui emploient les autres. Sigles de 2 ou 3 lettres : seuls les "
-        "mots entiers sont trouvés.",
+        "mots entiers sont trouvés. L'enregistrement met à jour l'index des pratiques qui "
+        "emploient ces termes : quelques secondes pour un terme très répandu.",
     )
     note = models.CharField(
         "remarque",
@@ -46,6 +47,9 @@ class Synonym(models.Model):
         help_text="Pour les éditeurs seulement (source, raison d'être) ; jamais affichée.",
     )
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    # Every practice naming the group carries its token (practices.search_synonyms):
+    # searches look the token up instead of each term.
+    indexed = models.BooleanField("indexé", default=False, editable=False)
 
     objects = PublicContentManager()
 
@@ -56,6 +60,14 @@ class Synonym(models.Model):
 
     def __str__(self):
         return " = ".join(self.term_list())
+
+    def save(self, *args, **kwargs):
+        # Searches look for the terms until practices.search_synonyms.reindex() has given
+        # the practices naming them the group's token again.
+        self.indexed = False
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "indexed"}
+        super().save(*args, **kwargs)
 
     def term_list(self):
         return split_terms(self.terms)

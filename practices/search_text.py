@@ -6,20 +6,28 @@ the practice's own fields (and, for a practice that exists, its relations), and
 refresh_search_text() after its levers, sectors, partners or key figures change (the
 admin does it once per save, after the relations; the proposal service and the import
 after theirs). PostgreSQL's generated search_vector reads them (weights C and D, see
-practices.search); on SQLite the same calls write the full-text table.
+practices.search), with the synonym groups they name (Practice.search_synonyms,
+practices.search_synonyms); on SQLite the same calls write the full-text table.
 """
 
 from django.db import router
 
-from . import search_index
+from . import search_index, search_synonyms
+
+# What these functions write besides the practice's own fields.
+FIELDS = ["search_places", "search_text", "lever_ids", "sector_ids", "search_synonyms"]
 
 
-def set_search_texts(practice, include_relations=True):
-    """Fill a practice's search texts and its facet ids (relations included once it
-    exists)."""
+def set_search_texts(practice, include_relations=True, matcher=None):
+    """Fill a practice's search texts, facet ids and synonym tokens (relations included
+    once it exists). `matcher`: search_synonyms.load_matcher(), read once by a caller
+    indexing many practices."""
     practice.search_places, practice.search_text = search_index.practice_texts(
         practice, include_relations=include_relations
     )
+    if matcher is None:
+        matcher = search_synonyms.load_matcher(router.db_for_write(type(practice)))
+    practice.search_synonyms = search_synonyms.vector_of(practice, matcher)
 
 
 def index_saved(practice, using=None):
@@ -33,10 +41,7 @@ def refresh_search_text(practice):
     become stale only if the practice was ever published, see invalidation)."""
     set_search_texts(practice)
     type(practice).objects.filter(pk=practice.pk).update(
-        search_places=practice.search_places,
-        search_text=practice.search_text,
-        lever_ids=practice.lever_ids,
-        sector_ids=practice.sector_ids,
+        **{field: getattr(practice, field) for field in FIELDS}
     )
     index_saved(practice)
 
@@ -53,6 +58,7 @@ def refresh_search_texts(practices, batch=500):
         .prefetch_related("levers__legal_bases", "sectors", "partners", "key_figures")
     )
     using = router.db_for_write(model)
+    matcher = search_synonyms.load_matcher(using)
     chunk = []
     for practice in queryset.iterator(chunk_size=batch):
         practice.search_places, practice.search_text = search_index.practice_texts(
@@ -64,6 +70,7 @@ def refresh_search_texts(practices, batch=500):
                 "figures": practice.key_figures.all(),
             },
         )
+        practice.search_synonyms = search_synonyms.vector_of(practice, matcher)
         chunk.append(practice)
         if len(chunk) == batch:
             _write(model, chunk, using)
@@ -73,7 +80,6 @@ def refresh_search_texts(practices, batch=500):
 
 
 def _write(model, practices, using):
-    fields = ["search_places", "search_text", "lever_ids", "sector_ids"]
-    model.objects.bulk_update(practices, fields)
+    model.objects.bulk_update(practices, FIELDS)
     if search_index.uses_fts(using):
         search_index.write_fts_rows([search_index.fts_row(p) for p in practices], using)

@@ -287,7 +287,7 @@ def practice_detail(request, slug):
     practices = (
         Practice.objects.select_related("department__region", "source_fiche__kit")
         # The folded texts the search reads: a large part of the row, not shown.
-        .defer("search_text", "search_places")
+        .defer("search_text", "search_places", "search_synonyms")
         # Whether it has documents and distinctions, seldom the case: their queries are
         # run only then.
         .annotate(

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import search_text
 from .models import KeyFigure, Practice, unique_practice_slug
 from .models.practice import FIRST_YEAR, LAST_YEAR
 
@@ -172,8 +173,7 @@ def _save(practice, user, fields, *, bin_change=False):
     if put_back:
         raise PermissionError(f"Not allowed to change {', '.join(put_back)}.")
     practice._history_user = user
-    search = ["search_places", "search_text", "lever_ids", "sector_ids"]
-    practice.save(update_fields=[*fields, "updated_at", *search])
+    practice.save(update_fields=[*fields, "updated_at", *search_text.FIELDS])
 
 
 # Publishable statuses, so that the actions below select in SQL what they may change.

@@ -7,6 +7,7 @@ Markers:
   or Playwright is missing, unless PORTAL_REQUIRE_BROWSER=1.
 """
 
+import json
 import os
 import re
 import shutil
@@ -381,6 +382,19 @@ def listed(response):
     """Slugs of the practices shown, in order."""
     assert response.status_code == 200
     return [p.slug for p in response.context["practices"]]
+
+
+def ranked(query):
+    """Slugs of the published practices a search finds, best first."""
+    from practices.models import Practice
+
+    found = Practice.objects.published().search(query).order_by_relevance(query)
+    return [practice.slug for practice in found]
+
+
+def starter_synonyms():
+    """The starter synonym groups (fixtures/synonyms.json): [{"terms", "note"}]."""
+    return json.loads((ROOT / "fixtures" / "synonyms.json").read_text(encoding="utf-8"))
 
 
 def facet(response, name):

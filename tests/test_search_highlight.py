@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 from hypothesis import given
 from hypothesis import strategies as st
 
-from practices.search import highlight
+from practices.highlight import highlight
 
 
 def test_highlight_marks_words_whatever_their_accents_and_case():

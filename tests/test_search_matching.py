@@ -6,8 +6,8 @@ from django.db import connection
 from django.utils.safestring import SafeString
 
 from levers.models import Lever
+from practices.highlight import highlight
 from practices.models import Practice
-from practices.search import highlight
 from tests.factories import make_lever, make_practice
 
 HOSTILE_QUERIES = [

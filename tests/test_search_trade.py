@@ -4,13 +4,10 @@ Every test without a postgres mark runs on SQLite (`make test`) and on PostgreSQ
 (`.ci/run`): the same expectations hold on both databases.
 """
 
-import json
 import re
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -23,19 +20,14 @@ from practices.models import ContentVersion, Partner, Practice, SearchWord, Syno
 from practices.search import PREFIX_MIN_LENGTH, parse
 from practices.search_index import stems
 from practices.suggest import correction, similarity
+from tests.conftest import ranked, starter_synonyms
 from tests.factories import make_lever, make_practice, make_staff
 
-STARTER = json.loads(
-    (Path(django_settings.BASE_DIR) / "fixtures" / "synonyms.json").read_text(encoding="utf-8")
-)
+STARTER = starter_synonyms()
 
 
 def slugs(queryset):
     return [practice.slug for practice in queryset]
-
-
-def ranked(query):
-    return slugs(Practice.objects.published().search(query).order_by_relevance(query))
 
 
 # The same first results on both databases ------------------------------------------

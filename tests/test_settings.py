@@ -66,7 +66,10 @@ def test_postgres_defaults_yield_to_the_options_in_the_url():
     )
 
     assert default["PASSWORD"] == "p@ss"
-    assert default["OPTIONS"] == {"connect_timeout": 5, "options": "-c jit=off"}
+    assert default["OPTIONS"] == {
+        "connect_timeout": 5,
+        "options": "-c jit=off -c random_page_cost=1.1",
+    }
     assert (default["CONN_MAX_AGE"], default["CONN_HEALTH_CHECKS"]) == (60, True)
     assert chosen["OPTIONS"] == {"connect_timeout": 2, "options": "-c jit=on", "sslmode": "require"}
 

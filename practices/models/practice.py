@@ -300,6 +300,9 @@ class Practice(models.Model):
     # matches on them instead of joining the through tables (practices.facets).
     lever_ids = models.TextField("leviers (facettes)", blank=True, default="", editable=False)
     sector_ids = models.TextField("secteurs (facettes)", blank=True, default="", editable=False)
+    # The synonym groups its texts name, as tokens of the search vector (tsvector syntax,
+    # practices.search_synonyms): PostgreSQL finds a group through its index.
+    search_synonyms = models.TextField("synonymes indexés", blank=True, default="", editable=False)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 

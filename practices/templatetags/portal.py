@@ -19,7 +19,7 @@ def markdown_filter(text):
 @register.filter
 def highlight(text, query):
     """{{ practice.summary|highlight:q }}: escaped text with the searched words in <mark>."""
-    from practices.search import highlight as highlight_terms
+    from practices.highlight import highlight as highlight_terms
 
     return highlight_terms(text, query)
 

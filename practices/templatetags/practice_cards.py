@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from practices.search import highlight
+from practices.highlight import highlight
 
 register = template.Library()
 

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from levers.models import Lever
-from practices import search_index
+from practices import search_index, search_synonyms
 from practices.models import (
     Department,
     KeyFigure,
@@ -133,14 +133,14 @@ class Command(BaseCommand):
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             removed = clear_generated()
             if clear:
-                search_index.rebuild()
+                search_index.rebuild(synonyms=False)
                 self.stdout.write(f"Pratiques générées supprimées : {removed}.")
                 return
             # bulk_create() of practices makes cached pages stale (see invalidation).
             created = Generator(seed).create(practices)
             # bulk_create bypasses save(): the SQLite full-text table and the vocabulary
-            # are refilled in one pass.
-            search_index.rebuild()
+            # are refilled in one pass (the practices carry their synonym tokens).
+            search_index.rebuild(synonyms=False)
         self.stdout.write(
             f"Pratiques générées : {created} (graine {seed}), remplaçant les {removed} précédentes."
         )
@@ -194,6 +194,7 @@ class Generator:
         self.levers = list(Lever.objects.prefetch_related("legal_bases").order_by("slug"))
         self.sectors = list(Sector.objects.order_by("slug"))
         self.partners = list(Partner.objects.order_by("slug"))
+        self.synonyms = search_synonyms.load_matcher()
         if not self.levers or not self.sectors:
             raise CommandError("Aucun levier ni secteur : lancez d'abord `manage.py load_content`.")
         # Publication dates count back from today, at noon: the rest depends on the seed only.
@@ -319,6 +320,7 @@ class Generator:
                 "figures": figures,
             },
         )
+        practice.search_synonyms = search_synonyms.vector_of(practice, self.synonyms)
         related = {
             "m2m": {"levers": levers, "sectors": sectors, "partners": partners},
             "figures": figures,

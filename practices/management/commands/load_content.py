@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from levers.models import Fiche, Kit, Lever
-from practices import search_index
+from practices import search_index, search_synonyms
 from practices.models import Department, Partner, Practice, Sector, Synonym
 from practices.search_models import split_terms
 from practices.text import fold
@@ -125,6 +125,8 @@ class Command(BaseCommand):
         }
         self.load_practices(loader, levers, sectors, partners)
         self.load_synonyms(loader)
+        # New or changed groups: the practices naming them get their tokens.
+        search_synonyms.reindex()
         if loader.created or loader.updated:
             # Practices are saved one by one, which keeps the indexes in step; the
             # vocabulary also drops the words of content changed since.
