@@ -91,8 +91,8 @@ class PracticeSynonymVector(PracticeSearchVector):
 class Clause:
     """One part of a query: any of its alternatives (tuples of folded words) must match.
 
-    `token`: the synonym group's token in the search vector, once every practice carries
-    it (PostgreSQL looks it up instead of the alternatives; SQLite ignores it).
+    `token`: the synonym group's token, once every practice naming the group carries it
+    (PostgreSQL matches it in synonym_vector, then ranks the alternatives; SQLite ignores it).
     """
 
     alternatives: tuple[tuple[str, ...], ...]
@@ -121,8 +121,8 @@ def _key(words) -> tuple[str, ...]:
 class Synonyms:
     """The synonym groups, indexed by the stems of each term.
 
-    `tokens`: each group's token in the search vectors (practices.search_synonyms), ""
-    for a group the practices do not all carry yet (a query looks for its terms).
+    `tokens`: each group's token (practices.search_synonyms), "" for a group the
+    practices do not all carry yet (a query looks for its terms).
     """
 
     groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
