@@ -11,7 +11,7 @@ import unicodedata
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .search import MAX_TERMS, PREFIX_MIN_LENGTH, _words
+from .search import MAX_TERMS, PREFIX_MIN_LENGTH, query_words
 from .text import STOP_WORDS, fold
 
 _TEXT_WORD = re.compile(r"\w+")
@@ -32,7 +32,7 @@ def crude_stem(word: str) -> str:
 def highlight_stems(query) -> tuple[str, ...]:
     # Cached: a results page highlights the same query in every title and summary.
     stems = []
-    for word in _words(query):
+    for word in query_words(query):
         if len(word) < 2 or word in STOP_WORDS:
             continue
         word_stem = crude_stem(word)

@@ -20,7 +20,7 @@ or after the change, in step and marks it, in the caller's transaction.
 from django.db import connections, transaction
 
 from . import search_index
-from .search import _stems_of, _without_redundant_terms, _words
+from .search import Synonyms, content_stems, load_synonyms, search_practices
 
 # Tokens follow the texts' weights, in FTS_COLUMNS' order.
 WEIGHTS = "ABCD"
@@ -34,29 +34,8 @@ ADVISORY_LOCK = 0x5359_4E4F  # "SYNO"
 
 
 def load_matcher(using="default"):
-    """matcher() of every group, indexed or not (one query)."""
-    from .search_models import Synonym
-
-    return matcher(Synonym.objects.using(using).values_list("pk", "terms"))
-
-
-def matcher(groups):
-    """{first stem of a term: ((the term's stems, its group's token), …)} of the groups
-    (pk, Synonym.terms)."""
-    from .search_models import split_terms
-
-    found = {}
-    for pk, terms in groups:
-        words = tuple(w for w in dict.fromkeys(tuple(_words(t)) for t in split_terms(terms)) if w)
-        if len(words) < 2:
-            continue  # not a group (see Synonyms.from_texts)
-        token = search_index.synonym_token(pk)
-        # The terms a query looks for: a longer term is found by the shorter one it holds.
-        for term in _without_redundant_terms(words):
-            stems = _stems_of(term)
-            if stems:  # « AI » alone is a stop word: no text holds it either
-                found.setdefault(stems[0], []).append((stems, token))
-    return {first: tuple(terms) for first, terms in found.items()}
+    """Synonyms.matcher of the groups editors keep (one query; parsed once per process)."""
+    return load_synonyms(using).matcher
 
 
 def vector(texts, matcher) -> str:
@@ -65,7 +44,7 @@ def vector(texts, matcher) -> str:
     positions = {}
     n = 0
     for text, weight in zip(texts, WEIGHTS, strict=True):
-        stems = search_index.stems(text or "").split() if text else []
+        stems = search_index.stems(text).split() if text else []
         for i, first in enumerate(stems):
             for term, token in matcher.get(first, ()):
                 if tuple(stems[i : i + len(term)]) == term:
@@ -83,8 +62,6 @@ def vector_of(practice, matcher) -> str:
 def _mentioning(practices, words):
     """The ids of the practices holding every word of a term (a superset of those where
     the term stands, found through the search index)."""
-    from .search import Synonyms, search_practices
-
     return set(
         search_practices(practices, " ".join(words), Synonyms()).values_list("pk", flat=True)
     )
@@ -95,7 +72,7 @@ def reindex(using="default", removed=(), everything=False):
     `everything`) and mark those groups indexed; `removed`: tokens of deleted groups,
     taken off the practices that carry them. Returns how many practices changed."""
     from .models import Practice
-    from .search_models import Synonym, split_terms
+    from .search_models import Synonym
 
     practices = Practice.objects.using(using)
     with transaction.atomic(using=using):
@@ -103,26 +80,30 @@ def reindex(using="default", removed=(), everything=False):
         pending = Synonym.objects.using(using).all()
         if not everything:
             pending = pending.filter(indexed=False)
-        pending = list(pending.values_list("pk", "terms"))
-        if everything:
-            ids = None
-        else:
-            ids = set()
-            tokens = [search_index.synonym_token(pk) for pk, _ in pending] + list(removed)
-            for token in tokens:
-                ids |= set(
-                    practices.filter(search_synonyms__contains=f"{token}:").values_list(
-                        "pk", flat=True
-                    )
-                )
-            for _, terms in pending:
-                for term in split_terms(terms):
-                    words = _words(term)
-                    if _stems_of(words):
-                        ids |= _mentioning(practices, words)
+        pending = list(pending.values_list("terms", "pk", "indexed"))
+        if not (pending or removed or everything):
+            return 0
+        ids = None if everything else _naming(practices, pending, removed)
         changed = rewrite(practices, ids, load_matcher(using))
-        Synonym.objects.using(using).filter(pk__in=[pk for pk, _ in pending]).update(indexed=True)
+        Synonym.objects.using(using).filter(pk__in=[pk for _, pk, _ in pending]).update(
+            indexed=True
+        )
     return changed
+
+
+def _naming(practices, pending, removed):
+    """The ids of the practices that carry the token of a pending group or of a removed
+    one, or that hold the words of a pending group's term (a query per term)."""
+    tokens = [search_index.synonym_token(pk) for _, pk, _ in pending] + list(removed)
+    ids = set()
+    for token in tokens:
+        carrying = practices.filter(search_synonyms__contains=f"{token}:")
+        ids |= set(carrying.values_list("pk", flat=True))
+    for group in Synonyms.from_rows(pending).groups:
+        for words in group:
+            if content_stems(words):
+                ids |= _mentioning(practices, words)
+    return ids
 
 
 def _one_at_a_time(using):

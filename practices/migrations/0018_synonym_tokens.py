@@ -14,6 +14,7 @@ from django.db import migrations, models
 from django.db.models import F
 
 from practices import search_synonyms
+from practices.search import Synonyms
 
 # 0014's SQLite trigger (a module name cannot be imported directly).
 create_trigger = importlib.import_module(
@@ -39,7 +40,8 @@ def fill_tokens(apps, schema_editor):
     alias = schema_editor.connection.alias
     Practice = apps.get_model("practices", "Practice")
     Synonym = apps.get_model("practices", "Synonym")
-    matcher = search_synonyms.matcher(Synonym.objects.using(alias).values_list("pk", "terms"))
+    rows = Synonym.objects.using(alias).values_list("terms", "pk", "indexed")
+    matcher = Synonyms.from_rows(rows).matcher
     search_synonyms.rewrite(Practice.objects.using(alias), None, matcher)
     Synonym.objects.using(alias).update(indexed=True)
     # The synonym groups kept in the cache under the content version are the old code's:
